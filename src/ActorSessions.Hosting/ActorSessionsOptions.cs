@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+
+namespace ActorSessions.Hosting;
+
+/// <summary>
+/// Options for <see cref="AkkaActorSessionsHostingExtensions.WithActorSessions"/>. A property left
+/// <see langword="null"/> keeps the value from the application's HOCON, or else the library default of
+/// <c>reference.conf</c>; a property that is set overrides both.
+/// </summary>
+public sealed class ActorSessionsOptions
+{
+    /// <summary>The default name of the container actor, under <c>/user</c>.</summary>
+    public const string DefaultActorName = "session-container";
+
+    /// <summary>The container actor's name.</summary>
+    /// <value><c>session-container</c>.</value>
+    public string? ActorName { get; set; }
+
+    /// <summary><c>actor-sessions.idle-timeout</c>: sliding expiry.</summary>
+    public TimeSpan? IdleTimeout { get; set; }
+
+    /// <summary><c>actor-sessions.absolute-timeout</c>: expiry counted from creation; <see cref="TimeSpan.Zero"/> turns it off.</summary>
+    public TimeSpan? AbsoluteTimeout { get; set; }
+
+    /// <summary><c>actor-sessions.cleanup-interval</c>.</summary>
+    public TimeSpan? CleanupInterval { get; set; }
+
+    /// <summary><c>actor-sessions.cleanup-batch-size</c>.</summary>
+    public int? CleanupBatchSize { get; set; }
+
+    /// <summary><c>actor-sessions.session-id-length</c>.</summary>
+    public int? SessionIdLength { get; set; }
+
+    /// <summary><c>actor-sessions.max-sessions</c>.</summary>
+    public int? MaxSessions { get; set; }
+
+    /// <summary><c>actor-sessions.request-timeout</c>: how long the client waits for the container.</summary>
+    public TimeSpan? RequestTimeout { get; set; }
+
+    /// <summary>The container's clock; when <see langword="null"/>, a <see cref="System.TimeProvider"/> registered in DI, else the system clock.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>The seed's <c>_createSession</c>: shapes every new session, e.g. with initial data. See <see cref="SessionContainer.Props"/>.</summary>
+    public Func<Session, Session>? SessionFactory { get; set; }
+
+    /// <summary>The HOCON for the properties that are set, and only those.</summary>
+    public string ToHocon()
+    {
+        var sb = new StringBuilder();
+        Append(sb, "idle-timeout", IdleTimeout);
+        if (AbsoluteTimeout is { } absolute)
+        {
+            sb.Append("actor-sessions.absolute-timeout = ")
+                .Append(absolute <= TimeSpan.Zero ? "off" : Duration(absolute))
+                .AppendLine();
+        }
+
+        Append(sb, "cleanup-interval", CleanupInterval);
+        Append(sb, "cleanup-batch-size", CleanupBatchSize);
+        Append(sb, "session-id-length", SessionIdLength);
+        Append(sb, "max-sessions", MaxSessions);
+        Append(sb, "request-timeout", RequestTimeout);
+        return sb.ToString();
+    }
+
+    private static void Append(StringBuilder sb, string key, TimeSpan? value)
+    {
+        if (value is { } v)
+        {
+            sb.Append("actor-sessions.").Append(key).Append(" = ").Append(Duration(v)).AppendLine();
+        }
+    }
+
+    private static void Append(StringBuilder sb, string key, int? value)
+    {
+        if (value is { } v)
+        {
+            sb.Append("actor-sessions.").Append(key).Append(" = ").Append(v.ToString(CultureInfo.InvariantCulture)).AppendLine();
+        }
+    }
+
+    // Whole milliseconds, which HOCON reads back exactly; a sub-millisecond remainder is rounded up so a
+    // positive value never becomes zero.
+    private static string Duration(TimeSpan value) =>
+        ((long)Math.Ceiling(value.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
+}

@@ -1,0 +1,38 @@
+using Akka.Hosting;
+
+namespace ActorSessions.Hosting;
+
+/// <summary>Plugs ActorSessions into an Akka.Hosting actor system.</summary>
+public static class AkkaActorSessionsHostingExtensions
+{
+    /// <summary>
+    /// Starts a <see cref="SessionContainer"/> with the actor system and registers it in the
+    /// <see cref="ActorRegistry"/> under <see cref="SessionContainer"/>, so <c>IRequiredActor&lt;SessionContainer&gt;</c>
+    /// resolves it. Settings come from <paramref name="configure"/>, then the application's HOCON, then
+    /// the embedded <c>reference.conf</c>.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithActorSessions(this AkkaConfigurationBuilder builder, Action<ActorSessionsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new ActorSessionsOptions();
+        configure?.Invoke(options);
+
+        var overrides = options.ToHocon();
+        if (overrides.Length > 0)
+        {
+            builder.AddHocon(overrides, HoconAddMode.Prepend);
+        }
+
+        builder.AddHocon(SessionSettings.DefaultConfig, HoconAddMode.Append);
+        builder.WithActors((system, registry, resolver) =>
+        {
+            var settings = SessionSettings.Create(system.Settings.Config);
+            var time = options.TimeProvider ?? resolver.GetService<TimeProvider>() ?? TimeProvider.System;
+            var container = system.ActorOf(
+                SessionContainer.Props(settings, time, options.SessionFactory),
+                options.ActorName ?? ActorSessionsOptions.DefaultActorName);
+            registry.Register<SessionContainer>(container);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,518 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorSessions;
+
+/// <summary>
+/// Owns a session dictionary. Its mailbox is the global lock of the seed's container: every request is
+/// handled on its own, so creating, reading, writing and deleting sessions are serialized without a lock,
+/// and the last writer wins unless a save asks for a version check.
+/// </summary>
+/// <remarks>
+/// <para>Send it the messages of the protocol (<see cref="OpenSession"/>, <see cref="SaveSession"/>, ...)
+/// with <c>Tell</c> from an actor, or <c>Ask</c> them (with a timeout) from outside; the answer goes to
+/// the sender.</para>
+/// <para>A request it cannot accept is answered with <see cref="Status.Failure"/> carrying an
+/// <see cref="ArgumentException"/>, and changes nothing. The actor never restarts because of a message:
+/// a restart would drop every session.</para>
+/// </remarks>
+public sealed partial class SessionContainer : ReceiveActor, IWithTimers
+{
+    private const string CleanupTimerKey = "cleanup";
+
+    private readonly SessionSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly Func<Session, Session>? _sessionFactory;
+    private readonly SessionTable _table = new();
+    private readonly SessionIdGenerator _ids;
+    private readonly long _idleTimeout;
+    private readonly long _absoluteTimeout;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly SessionContainerMetrics _metrics;
+
+    // Figures for GetSessionStats.
+    private long _created;
+    private long _expired;
+    private long _deleted;
+    private long _evicted;
+    private long _renewed;
+    private TimeSpan _lastCleanupDuration;
+    private int _lastCleanupRemoved;
+
+    // A cleanup in progress: it runs in chunks, with other messages served between them.
+    private readonly List<IActorRef> _cleanupWaiters = [];
+    private bool _cleanupRunning;
+    private int _cleanupRemoved;
+    private TimeSpan _cleanupElapsed;
+
+    /// <summary>Creates the actor; use <see cref="Props(SessionSettings, TimeProvider?, Func{Session, Session}?)"/>.</summary>
+    public SessionContainer(SessionSettings settings, TimeProvider timeProvider, Func<Session, Session>? sessionFactory)
+    {
+        _settings = settings;
+        _time = timeProvider;
+        _sessionFactory = sessionFactory;
+        _ids = new SessionIdGenerator(settings.SessionIdLength);
+        _idleTimeout = ToTimestampTicks(settings.IdleTimeout, timeProvider);
+        _absoluteTimeout = settings.AbsoluteTimeout is { } absolute ? ToTimestampTicks(absolute, timeProvider) : long.MaxValue;
+        _metrics = new SessionContainerMetrics(Self.Path.ToStringWithoutAddress(), () => _table.Count);
+
+        Receive<OpenSession>(Handle);
+        Receive<SaveSession>(Handle);
+        Receive<GetSession>(Handle);
+        Receive<DeleteSession>(Handle);
+        Receive<RenewSessionId>(Handle);
+        Receive<AdjustTime>(Handle);
+        Receive<GetSessionStats>(_ => Sender.Tell(Stats()));
+        Receive<CleanupSessions>(_ =>
+        {
+            if (!Sender.IsNobody())
+            {
+                _cleanupWaiters.Add(Sender);
+            }
+
+            StartCleanup();
+        });
+        Receive<CleanupTick>(_ => StartCleanup());
+        Receive<ContinueCleanup>(_ => RunCleanupChunk());
+    }
+
+    /// <summary>Set by Akka before the actor starts; runs the periodic cleanup.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>The <see cref="Akka.Actor.Props"/> to start a container with.</summary>
+    /// <param name="settings">Its settings, e.g. <see cref="SessionSettings.Default"/> or <see cref="SessionSettings.Create"/>.</param>
+    /// <param name="timeProvider">Its clock; <see cref="TimeProvider.System"/> when <see langword="null"/>. Tests pass a <c>FakeTimeProvider</c>.</param>
+    /// <param name="sessionFactory">
+    /// The seed's <c>_createSession</c>: called with every new, empty session, it returns the session to
+    /// store, e.g. with initial data. Only the returned session's data is kept. An exception it throws
+    /// fails that request and creates nothing.
+    /// </param>
+    public static Props Props(SessionSettings settings, TimeProvider? timeProvider = null, Func<Session, Session>? sessionFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var time = timeProvider ?? TimeProvider.System;
+        return Akka.Actor.Props.Create(() => new SessionContainer(settings, time, sessionFactory));
+    }
+
+    /// <inheritdoc />
+    protected override void PreStart() =>
+        Timers.StartPeriodicTimer(CleanupTimerKey, CleanupTick.Instance, _settings.CleanupInterval);
+
+    /// <inheritdoc />
+    protected override void PostStop() => _metrics.Dispose();
+
+    /// <summary>
+    /// The last line of defence: a bug that throws while handling one message must not restart the actor,
+    /// since a restart drops every session. The sender gets the failure; the error is logged.
+    /// </summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "The session container failed to handle {0}; it keeps running with its sessions.", message.GetType().Name);
+            if (!Sender.IsNobody())
+            {
+                Sender.Tell(new Status.Failure(e));
+            }
+
+            return true;
+        }
+    }
+
+    private void Handle(OpenSession open)
+    {
+        var now = _time.GetTimestamp();
+        if (open.SessionId is { } id)
+        {
+            var slot = FindLive(id, now);
+            if (slot != SessionTable.None)
+            {
+                _table.Touch(slot, now, WallTicks());
+                Sender.Tell(new SessionOpened(Snapshot(slot), IsNew: false));
+                return;
+            }
+        }
+
+        // Strict: an id we do not hold is never adopted, so an attacker cannot plant a known id.
+        if (CreateSession(now, out var created) is { } failure)
+        {
+            Sender.Tell(failure);
+            return;
+        }
+
+        Sender.Tell(new SessionOpened(created, IsNew: true));
+    }
+
+    private void Handle(SaveSession save)
+    {
+        if (save.Session is null)
+        {
+            Refuse(new ArgumentNullException(nameof(SaveSession.Session), "SaveSession needs a session."));
+            return;
+        }
+
+        if (Invalid(save.Session.Id, nameof(SaveSession)) is { } badId)
+        {
+            Refuse(badId);
+            return;
+        }
+
+        if (Normalize(save.Session.Data, out var data) is { } badData)
+        {
+            Refuse(badData);
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        var slot = FindLive(save.Session.Id, now);
+        if (slot == SessionTable.None)
+        {
+            Sender.Tell(new SessionNotFound(save.Session.Id));
+            return;
+        }
+
+        ref var entry = ref _table[slot];
+        if (save.CheckVersion && save.Session.Version != entry.Version)
+        {
+            Sender.Tell(new SessionVersionConflict(Snapshot(slot), save.Session.Version));
+            return;
+        }
+
+        entry.Data = data;
+        entry.Version++;
+        _table.Touch(slot, now, WallTicks());
+        Sender.Tell(new SessionSaved(Snapshot(slot)));
+    }
+
+    private void Handle(GetSession get)
+    {
+        if (Invalid(get.SessionId, nameof(GetSession)) is { } bad)
+        {
+            Refuse(bad);
+            return;
+        }
+
+        var slot = FindLive(get.SessionId, _time.GetTimestamp());
+        Sender.Tell(slot == SessionTable.None ? new SessionNotFound(get.SessionId) : new SessionFound(Snapshot(slot)));
+    }
+
+    private void Handle(DeleteSession delete)
+    {
+        if (Invalid(delete.SessionId, nameof(DeleteSession)) is { } bad)
+        {
+            Refuse(bad);
+            return;
+        }
+
+        var slot = FindLive(delete.SessionId, _time.GetTimestamp());
+        if (slot != SessionTable.None)
+        {
+            End(slot, SessionEndReason.Deleted);
+        }
+
+        Sender.Tell(new SessionDeleted(delete.SessionId, Existed: slot != SessionTable.None));
+    }
+
+    private void Handle(RenewSessionId renew)
+    {
+        if (Invalid(renew.SessionId, nameof(RenewSessionId)) is { } bad)
+        {
+            Refuse(bad);
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        var slot = FindLive(renew.SessionId, now);
+        if (slot == SessionTable.None)
+        {
+            Sender.Tell(new SessionNotFound(renew.SessionId));
+            return;
+        }
+
+        var newId = NewId();
+        _table.Rename(slot, newId);
+        _table.Touch(slot, now, WallTicks());
+        _renewed++;
+        _metrics.Ended(SessionEndReason.Renewed);
+        var session = Snapshot(slot);
+        Publish(new SessionEnded(renew.SessionId, SessionEndReason.Renewed));
+        Publish(new SessionCreated(newId, session.CreatedAt, renew.SessionId));
+        Sender.Tell(new SessionRenewed(session, renew.SessionId));
+    }
+
+    private void Handle(AdjustTime adjust)
+    {
+        // Bounded so that no realistic stamp leaves DateTimeOffset's range; stamps are clamped besides.
+        if (adjust.Delta.Duration() > MaxTimeAdjustment)
+        {
+            Refuse(new ArgumentOutOfRangeException(nameof(AdjustTime.Delta), adjust.Delta, $"AdjustTime accepts at most {MaxTimeAdjustment.TotalDays} days either way."));
+            return;
+        }
+
+        var delta = adjust.Delta.Ticks;
+        _table.ForEach((ref SessionTable.Entry e) =>
+        {
+            e.CreatedAtTicks = ShiftTicks(e.CreatedAtTicks, delta);
+            e.LastModifiedTicks = ShiftTicks(e.LastModifiedTicks, delta);
+        });
+        Sender.Tell(new TimeAdjusted(_table.Count));
+    }
+
+    private static readonly TimeSpan MaxTimeAdjustment = TimeSpan.FromDays(36_525);
+
+    private static long ShiftTicks(long ticks, long delta) =>
+        Math.Clamp(ticks + delta, DateTimeOffset.MinValue.UtcTicks, DateTimeOffset.MaxValue.UtcTicks);
+
+    private void StartCleanup()
+    {
+        if (_cleanupRunning)
+        {
+            return;
+        }
+
+        _cleanupRunning = true;
+        _cleanupRemoved = 0;
+        _cleanupElapsed = TimeSpan.Zero;
+        RunCleanupChunk();
+    }
+
+    private void RunCleanupChunk()
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = _time.GetTimestamp();
+        var removed = 0;
+        while (removed < _settings.CleanupBatchSize && NextExpired(now) is var slot && slot != SessionTable.None)
+        {
+            End(slot, SessionEndReason.Expired);
+            removed++;
+        }
+
+        _cleanupRemoved += removed;
+        _cleanupElapsed += Stopwatch.GetElapsedTime(started);
+        if (removed == _settings.CleanupBatchSize)
+        {
+            // Behind whatever arrived meanwhile: those requests are served before the next chunk.
+            Self.Tell(ContinueCleanup.Instance);
+            return;
+        }
+
+        _cleanupRunning = false;
+        _lastCleanupDuration = _cleanupElapsed;
+        _lastCleanupRemoved = _cleanupRemoved;
+        _metrics.CleanedUp(_cleanupElapsed);
+        var done = new SessionsCleanedUp(_cleanupRemoved, _table.Count);
+        foreach (var waiter in _cleanupWaiters)
+        {
+            waiter.Tell(done);
+        }
+
+        _cleanupWaiters.Clear();
+    }
+
+    /// <summary>A session whose idle or absolute timeout has passed, or <see cref="SessionTable.None"/>.</summary>
+    private int NextExpired(long now)
+    {
+        var idle = _table.LeastRecentlyTouched;
+        if (idle != SessionTable.None && IsExpired(idle, now))
+        {
+            return idle;
+        }
+
+        var oldest = _table.OldestCreated;
+        return oldest != SessionTable.None && IsExpired(oldest, now) ? oldest : SessionTable.None;
+    }
+
+    private bool IsExpired(int slot, long now)
+    {
+        ref var e = ref _table[slot];
+        return now - e.LastTouched >= _idleTimeout || now - e.Created >= _absoluteTimeout;
+    }
+
+    /// <summary>The live session with this id, or <see cref="SessionTable.None"/>; an expired one ends here and then.</summary>
+    private int FindLive(string id, long now)
+    {
+        if (!SessionIdGenerator.IsWellFormed(id))
+        {
+            return SessionTable.None;
+        }
+
+        var slot = _table.Find(id);
+        if (slot != SessionTable.None && IsExpired(slot, now))
+        {
+            End(slot, SessionEndReason.Expired);
+            return SessionTable.None;
+        }
+
+        return slot;
+    }
+
+    /// <summary>Creates a session, or returns the failure to answer with; nothing changes on failure.</summary>
+    private Status.Failure? CreateSession(long now, out Session created)
+    {
+        var id = NewId();
+        var wall = WallTicks();
+        created = new Session(id, new DateTimeOffset(wall, TimeSpan.Zero), new DateTimeOffset(wall, TimeSpan.Zero), 0, Session.EmptyData);
+        ImmutableDictionary<string, ImmutableArray<byte>>? data = null;
+        if (_sessionFactory is not null)
+        {
+            Session made;
+            try
+            {
+                made = _sessionFactory(created);
+            }
+            catch (Exception e)
+            {
+                _log.Warning("The session factory threw {0}: {1}", e.GetType().Name, e.Message);
+                return new Status.Failure(new InvalidOperationException("The session factory failed; no session was created.", e));
+            }
+
+            if (made is null)
+            {
+                return new Status.Failure(new InvalidOperationException("The session factory returned null; no session was created."));
+            }
+
+            if (Normalize(made.Data, out data) is { } bad)
+            {
+                return new Status.Failure(new InvalidOperationException("The session factory returned invalid data; no session was created.", bad));
+            }
+
+            created = created with { Data = data ?? Session.EmptyData };
+        }
+
+        if (_table.Count >= _settings.MaxSessions)
+        {
+            MakeRoom(now);
+        }
+
+        _table.Add(id, data, wall, now);
+        _created++;
+        _metrics.Created();
+        Publish(new SessionCreated(id, created.CreatedAt));
+        return null;
+    }
+
+    /// <summary>Frees one place: an expired session if there is one, else the one idle longest.</summary>
+    private void MakeRoom(long now)
+    {
+        var expired = NextExpired(now);
+        if (expired != SessionTable.None)
+        {
+            End(expired, SessionEndReason.Expired);
+        }
+        else
+        {
+            End(_table.LeastRecentlyTouched, SessionEndReason.Evicted);
+        }
+    }
+
+    private string NewId()
+    {
+        // 120 random bits make a clash all but impossible; the loop makes it impossible.
+        string id;
+        do
+        {
+            id = _ids.Next();
+        }
+        while (_table.Find(id) != SessionTable.None);
+
+        return id;
+    }
+
+    private void End(int slot, SessionEndReason reason)
+    {
+        var id = _table[slot].Id!;
+        _table.Remove(slot);
+        switch (reason)
+        {
+            case SessionEndReason.Expired: _expired++; break;
+            case SessionEndReason.Deleted: _deleted++; break;
+            case SessionEndReason.Evicted: _evicted++; break;
+            case SessionEndReason.Renewed: _renewed++; break;
+        }
+
+        _metrics.Ended(reason);
+        Publish(new SessionEnded(id, reason));
+    }
+
+    private Session Snapshot(int slot)
+    {
+        ref var e = ref _table[slot];
+        return new Session(
+            e.Id!,
+            new DateTimeOffset(e.CreatedAtTicks, TimeSpan.Zero),
+            new DateTimeOffset(e.LastModifiedTicks, TimeSpan.Zero),
+            e.Version,
+            e.Data ?? Session.EmptyData);
+    }
+
+    private SessionStats Stats() =>
+        new(_table.Count, _created, _expired, _deleted, _evicted, _renewed, _lastCleanupDuration, _lastCleanupRemoved);
+
+    private void Publish(object @event) => Context.System.EventStream.Publish(@event);
+
+    private void Refuse(Exception error) => Sender.Tell(new Status.Failure(error));
+
+    private long WallTicks() => _time.GetUtcNow().UtcTicks;
+
+    private static ArgumentException? Invalid(string? id, string request) =>
+        string.IsNullOrEmpty(id) ? new ArgumentException($"{request} needs a session id; it was null or empty.", "SessionId") : null;
+
+    /// <summary>
+    /// Checks data from outside and brings it to the stored form: ordinal keys, and <see langword="null"/>
+    /// for no data. Returns the error to answer with, if any.
+    /// </summary>
+    private static ArgumentException? Normalize(
+        ImmutableDictionary<string, ImmutableArray<byte>>? data,
+        out ImmutableDictionary<string, ImmutableArray<byte>>? normalized)
+    {
+        normalized = null;
+        if (data is null)
+        {
+            return new ArgumentNullException(nameof(Session.Data), "A session's data cannot be null; use Session.EmptyData.");
+        }
+
+        foreach (var (key, value) in data)
+        {
+            if (value.IsDefault)
+            {
+                return new ArgumentException($"The value under key '{key}' is a default ImmutableArray; store an empty array instead.", nameof(Session.Data));
+            }
+        }
+
+        if (data.Count == 0)
+        {
+            return null;
+        }
+
+        // Keys are case-sensitive whatever comparer the caller built the map with.
+        var comparer = data.KeyComparer;
+        normalized = ReferenceEquals(comparer, StringComparer.Ordinal) || ReferenceEquals(comparer, EqualityComparer<string>.Default)
+            ? data
+            : data.WithComparers(StringComparer.Ordinal);
+        return null;
+    }
+
+    private static long ToTimestampTicks(TimeSpan span, TimeProvider time)
+    {
+        var ticks = span.TotalSeconds * time.TimestampFrequency;
+        return ticks >= long.MaxValue ? long.MaxValue : (long)ticks;
+    }
+
+    /// <summary>The timer's cleanup: like <see cref="CleanupSessions"/> but with no one to answer.</summary>
+    private sealed class CleanupTick
+    {
+        public static readonly CleanupTick Instance = new();
+    }
+
+    /// <summary>The next chunk of a cleanup in progress.</summary>
+    private sealed class ContinueCleanup
+    {
+        public static readonly ContinueCleanup Instance = new();
+    }
+}

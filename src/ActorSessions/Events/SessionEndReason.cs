@@ -1,0 +1,17 @@
+namespace ActorSessions;
+
+/// <summary>Why a session ended, in <see cref="SessionEnded"/>.</summary>
+public enum SessionEndReason
+{
+    /// <summary>Its idle or absolute timeout passed.</summary>
+    Expired,
+
+    /// <summary>It was deleted with <see cref="DeleteSession"/>.</summary>
+    Deleted,
+
+    /// <summary>It was the one idle longest when a new session needed room under <see cref="SessionSettings.MaxSessions"/>.</summary>
+    Evicted,
+
+    /// <summary>Its id was retired by <see cref="RenewSessionId"/>; the data lives on under the new id.</summary>
+    Renewed,
+}

@@ -1,0 +1,20 @@
+namespace ActorSessions;
+
+/// <summary>The answer to <see cref="GetSessionStats"/>: the container's figures since it started.</summary>
+/// <param name="Count">Sessions held right now, expired ones that no cleanup has removed yet included.</param>
+/// <param name="Created">Sessions created.</param>
+/// <param name="Expired">Sessions that ended by idle or absolute timeout.</param>
+/// <param name="Deleted">Sessions ended by <see cref="DeleteSession"/>.</param>
+/// <param name="Evicted">Sessions evicted to stay within <see cref="SessionSettings.MaxSessions"/>.</param>
+/// <param name="Renewed">Session ids retired by <see cref="RenewSessionId"/>.</param>
+/// <param name="LastCleanupDuration">How long the last finished cleanup took, its chunks added up; zero before the first.</param>
+/// <param name="LastCleanupRemoved">How many sessions the last finished cleanup removed.</param>
+public sealed record SessionStats(
+    int Count,
+    long Created,
+    long Expired,
+    long Deleted,
+    long Evicted,
+    long Renewed,
+    TimeSpan LastCleanupDuration,
+    int LastCleanupRemoved);
