@@ -1,0 +1,51 @@
+using ActorSessions.Hosting;
+using Akka.Configuration;
+
+namespace ActorSessions.Tests.Hosting;
+
+public sealed class ActorSessionsOptionsSpec
+{
+    [Fact]
+    public void Only_the_options_that_are_set_become_hocon()
+    {
+        Assert.Equal(string.Empty, new ActorSessionsOptions().ToHocon());
+    }
+
+    [Fact]
+    public void Every_option_reads_back_as_the_same_setting()
+    {
+        var options = new ActorSessionsOptions
+        {
+            IdleTimeout = TimeSpan.FromMinutes(12),
+            AbsoluteTimeout = TimeSpan.FromHours(9),
+            CleanupInterval = TimeSpan.FromSeconds(15),
+            CleanupBatchSize = 500,
+            SessionIdLength = 32,
+            MaxSessions = 1234,
+            RequestTimeout = TimeSpan.FromMilliseconds(2500),
+        };
+
+        var settings = SessionSettings.Create(ConfigurationFactory.ParseString(options.ToHocon()));
+
+        Assert.Equal(
+            SessionSettings.Default with
+            {
+                IdleTimeout = TimeSpan.FromMinutes(12),
+                AbsoluteTimeout = TimeSpan.FromHours(9),
+                CleanupInterval = TimeSpan.FromSeconds(15),
+                CleanupBatchSize = 500,
+                SessionIdLength = 32,
+                MaxSessions = 1234,
+                RequestTimeout = TimeSpan.FromMilliseconds(2500),
+            },
+            settings);
+    }
+
+    [Fact]
+    public void A_zero_absolute_timeout_turns_it_off()
+    {
+        var hocon = new ActorSessionsOptions { AbsoluteTimeout = TimeSpan.Zero }.ToHocon();
+
+        Assert.Null(SessionSettings.Create(ConfigurationFactory.ParseString(hocon)).AbsoluteTimeout);
+    }
+}
