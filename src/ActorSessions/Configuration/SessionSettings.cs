@@ -53,12 +53,12 @@ public sealed record SessionSettings
     } = TimeSpan.FromSeconds(60);
 
     /// <summary>The most sessions one cleanup removes in a single actor turn before it lets other messages through.</summary>
-    /// <value>2000 (<c>cleanup-batch-size</c>).</value>
+    /// <value>1000 (<c>cleanup-batch-size</c>).</value>
     public int CleanupBatchSize
     {
         get;
         init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(CleanupBatchSize), value, "cleanup-batch-size must be at least 1.");
-    } = 2000;
+    } = 1000;
 
     /// <summary>Characters in a session id; each carries 6 bits.</summary>
     /// <value>20, that is 120 bits (<c>session-id-length</c>).</value>

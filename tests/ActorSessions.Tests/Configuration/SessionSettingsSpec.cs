@@ -12,11 +12,17 @@ public sealed class SessionSettingsSpec
         Assert.Equal(TimeSpan.FromMinutes(30), settings.IdleTimeout);
         Assert.Null(settings.AbsoluteTimeout);
         Assert.Equal(TimeSpan.FromSeconds(60), settings.CleanupInterval);
-        Assert.Equal(2000, settings.CleanupBatchSize);
+        Assert.Equal(1000, settings.CleanupBatchSize);
         Assert.Equal(20, settings.SessionIdLength);
         Assert.Equal(1_000_000, settings.MaxSessions);
         Assert.Equal(TimeSpan.FromSeconds(5), settings.RequestTimeout);
         Assert.Equal("30m", SessionSettings.DefaultConfig.GetString("actor-sessions.idle-timeout"));
+    }
+
+    [Fact]
+    public void Settings_built_in_code_start_from_the_same_defaults_as_reference_conf()
+    {
+        Assert.Equal(SessionSettings.Default, new SessionSettings());
     }
 
     [Fact]

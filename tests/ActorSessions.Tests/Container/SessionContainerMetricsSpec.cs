@@ -11,11 +11,11 @@ public sealed class SessionContainerMetricsSpec : ContainerSpecBase
     {
         var measurements = new ConcurrentQueue<(string Instrument, double Value, string? Reason)>();
         using var listener = new MeterListener();
-        var container = NewContainer();
+        // A name of its own: specs in other classes run containers with the same default paths in parallel.
+        var container = Sys.ActorOf(SessionContainer.Props(Settings(), Clock), $"metrics-{Guid.NewGuid():N}");
         var tag = container.Path.ToStringWithoutAddress();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            // Only this spec's container: other specs run containers of their own in parallel.
             if (instrument.Meter.Name == "ActorSessions" && instrument.Meter.Tags?.Any(t => Equals(t.Value, tag)) == true)
             {
                 l.EnableMeasurementEvents(instrument);

@@ -1,0 +1,98 @@
+namespace ActorSessions.Tests.Container;
+
+/// <summary>
+/// The table against a plain model, over thousands of random operations: any slip in the hand-made
+/// lists or the slot index shows up as a difference.
+/// </summary>
+public sealed class SessionTableSpec
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Random_operations_keep_the_table_equal_to_a_simple_model(int seed)
+    {
+        var random = new Random(seed);
+        var table = new SessionTable();
+        var model = new Dictionary<string, (long Created, long Touched)>();
+        var ids = new SessionIdGenerator(20);
+        long clock = 0;
+
+        for (var step = 0; step < 20_000; step++)
+        {
+            clock++;
+            var held = model.Keys.ToArray();
+            switch (random.Next(10))
+            {
+                case < 4:
+                    var id = ids.Next();
+                    table.Add(id, null, createdAtTicks: clock, timestamp: clock);
+                    model[id] = (clock, clock);
+                    break;
+                case < 6 when held.Length > 0:
+                    var touched = held[random.Next(held.Length)];
+                    table.Touch(table.Find(touched), clock, clock);
+                    model[touched] = (model[touched].Created, clock);
+                    break;
+                case < 8 when held.Length > 0:
+                    var removed = held[random.Next(held.Length)];
+                    table.Remove(table.Find(removed));
+                    model.Remove(removed);
+                    break;
+                case < 9 when held.Length > 0:
+                    var renamed = held[random.Next(held.Length)];
+                    var newId = ids.Next();
+                    table.Rename(table.Find(renamed), newId);
+                    model[newId] = model[renamed];
+                    model.Remove(renamed);
+                    break;
+            }
+
+            if (step % 1_000 == 0)
+            {
+                AssertSame(table, model);
+            }
+        }
+
+        AssertSame(table, model);
+    }
+
+    private static void AssertSame(SessionTable table, Dictionary<string, (long Created, long Touched)> model)
+    {
+        Assert.Equal(model.Count, table.Count);
+        foreach (var (id, stamps) in model)
+        {
+            var slot = table.Find(id);
+            Assert.NotEqual(SessionTable.None, slot);
+            Assert.Equal(id, table[slot].Id);
+            Assert.Equal(stamps.Touched, table[slot].LastTouched);
+        }
+
+        Assert.Equal(model.OrderBy(m => m.Value.Touched).Select(m => m.Key), Walk(table, table.LeastRecentlyTouched, e => e.IdleNext));
+        Assert.Equal(model.OrderBy(m => m.Value.Created).Select(m => m.Key), Walk(table, table.OldestCreated, e => e.AgeNext));
+    }
+
+    private static List<string> Walk(SessionTable table, int head, Func<SessionTable.Entry, int> next)
+    {
+        var ids = new List<string>();
+        for (var slot = head; slot != SessionTable.None; slot = next(table[slot]))
+        {
+            ids.Add(table[slot].Id!);
+        }
+
+        return ids;
+    }
+
+    [Fact]
+    public void Freed_slots_are_reused_and_hold_no_references()
+    {
+        var table = new SessionTable();
+        var first = table.Add("AAAAAAAAAAAAAAAAAAAA", Session.EmptyData.Add("k", [1]), 1, 1);
+        table.Remove(first);
+
+        Assert.Null(table[first].Id);
+        Assert.Null(table[first].Data);
+        Assert.Equal(first, table.Add("BBBBBBBBBBBBBBBBBBBB", null, 2, 2));
+        Assert.Equal(SessionTable.None, table.Find("AAAAAAAAAAAAAAAAAAAA"));
+    }
+}
