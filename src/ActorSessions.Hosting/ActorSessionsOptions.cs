@@ -41,8 +41,17 @@ public sealed class ActorSessionsOptions
     /// <summary>The container's clock; when <see langword="null"/>, a <see cref="System.TimeProvider"/> registered in DI, else the system clock.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
-    /// <summary>The seed's <c>_createSession</c>: shapes every new session, e.g. with initial data. See <see cref="SessionContainer.Props"/>.</summary>
+    /// <summary>The seed's <c>_createSession</c>: shapes every new session, e.g. with initial data. See <see cref="SessionContainer.Props(SessionSettings, TimeProvider?, Func{Session, Session}?)"/>.</summary>
     public Func<Session, Session>? SessionFactory { get; set; }
+
+    /// <summary>
+    /// Makes the container durable: called once when the actor system starts, it returns the store the
+    /// container recovers its sessions from and writes them to (see docs/DURABILITY.md). The store is
+    /// disposed when the actor system terminates, after the container has flushed its touches.
+    /// <see langword="null"/> (the default) keeps sessions in memory only. <c>UseSqliteStore()</c>
+    /// (ActorSessions.Sqlite) and <c>UsePostgreSqlStore()</c> (ActorSessions.PostgreSql) set it.
+    /// </summary>
+    public Func<Akka.Actor.ActorSystem, ISessionStore>? SessionStore { get; set; }
 
     /// <summary>The HOCON for the properties that are set, and only those.</summary>
     public string ToHocon()

@@ -28,10 +28,15 @@ public static class AkkaActorSessionsHostingExtensions
         {
             var settings = SessionSettings.Create(system.Settings.Config);
             var time = options.TimeProvider ?? resolver.GetService<TimeProvider>() ?? TimeProvider.System;
+            var store = options.SessionStore?.Invoke(system);
             var container = system.ActorOf(
-                SessionContainer.Props(settings, time, options.SessionFactory),
+                SessionContainer.Props(settings, time, options.SessionFactory, store, SessionStoreSettings.Create(system.Settings.Config)),
                 options.ActorName ?? ActorSessionsOptions.DefaultActorName);
             registry.Register<SessionContainer>(container);
+            if (store is not null)
+            {
+                SessionStoreLifetime.Attach(system, container, store, settings.RequestTimeout);
+            }
         });
         return builder;
     }

@@ -97,8 +97,11 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     }
 
     /// <inheritdoc />
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         Timers.StartPeriodicTimer(CleanupTimerKey, CleanupTick.Instance, _settings.CleanupInterval);
+        StartStore();
+    }
 
     /// <inheritdoc />
     protected override void PostStop() => _metrics.Dispose();
@@ -134,19 +137,25 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             if (slot != SessionTable.None)
             {
                 _table.Touch(slot, now, WallTicks());
+                Touched(slot);
                 Sender.Tell(new SessionOpened(Snapshot(slot), IsNew: false));
                 return;
             }
         }
 
         // Strict: an id we do not hold is never adopted, so an attacker cannot plant a known id.
+        if (StoreRefuses())
+        {
+            return;
+        }
+
         if (CreateSession(now, out var created) is { } failure)
         {
             Sender.Tell(failure);
             return;
         }
 
-        Sender.Tell(new SessionOpened(created, IsNew: true));
+        Acknowledge(new SessionOpened(created, IsNew: true));
     }
 
     private void Handle(SaveSession save)
@@ -184,10 +193,16 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             return;
         }
 
+        if (StoreRefuses())
+        {
+            return;
+        }
+
+        BeforeWrite(save.Session.Id, slot);
         entry.Data = data;
         entry.Version++;
         _table.Touch(slot, now, WallTicks());
-        Sender.Tell(new SessionSaved(Snapshot(slot)));
+        Acknowledge(new SessionSaved(Snapshot(slot)));
     }
 
     private void Handle(GetSession get)
@@ -213,10 +228,15 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         var slot = FindLive(delete.SessionId, _time.GetTimestamp());
         if (slot != SessionTable.None)
         {
+            if (StoreRefuses())
+            {
+                return;
+            }
+
             End(slot, SessionEndReason.Deleted);
         }
 
-        Sender.Tell(new SessionDeleted(delete.SessionId, Existed: slot != SessionTable.None));
+        Acknowledge(new SessionDeleted(delete.SessionId, Existed: slot != SessionTable.None));
     }
 
     private void Handle(RenewSessionId renew)
@@ -235,7 +255,14 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             return;
         }
 
+        if (StoreRefuses())
+        {
+            return;
+        }
+
         var newId = NewId();
+        BeforeWrite(renew.SessionId, slot);
+        BeforeWrite(newId, SessionTable.None);
         _table.Rename(slot, newId);
         _table.Touch(slot, now, WallTicks());
         _renewed++;
@@ -243,7 +270,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         var session = Snapshot(slot);
         Publish(new SessionEnded(renew.SessionId, SessionEndReason.Renewed));
         Publish(new SessionCreated(newId, session.CreatedAt, renew.SessionId));
-        Sender.Tell(new SessionRenewed(session, renew.SessionId));
+        Acknowledge(new SessionRenewed(session, renew.SessionId));
     }
 
     private void Handle(AdjustTime adjust)
@@ -271,6 +298,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
 
     private void StartCleanup()
     {
+        StartStoreCleanup();
         if (_cleanupRunning)
         {
             return;
@@ -390,6 +418,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             MakeRoom(now);
         }
 
+        BeforeWrite(id, SessionTable.None);
         _table.Add(id, data, wall, now);
         _created++;
         _metrics.Created();
@@ -427,6 +456,11 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     private void End(int slot, SessionEndReason reason)
     {
         var id = _table[slot].Id!;
+        if (reason is SessionEndReason.Deleted or SessionEndReason.Evicted)
+        {
+            BeforeWrite(id, slot);
+        }
+
         _table.Remove(slot);
         switch (reason)
         {

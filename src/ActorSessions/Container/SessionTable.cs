@@ -12,7 +12,7 @@ namespace ActorSessions;
 /// expiry). Both lists stay sorted by construction, so finding what has expired costs only what has.
 /// </summary>
 /// <remarks>Owned by one actor; not thread-safe.</remarks>
-internal sealed class SessionTable
+internal sealed partial class SessionTable
 {
     public const int None = -1;
 

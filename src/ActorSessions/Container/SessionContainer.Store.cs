@@ -1,0 +1,698 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorSessions;
+
+/// <summary>
+/// Durability: the container with an <see cref="ISessionStore"/> under it. Memory still serves every read;
+/// a write (create, save, delete, renew, evict) is applied in memory at once, and its answer is held back
+/// until the transaction that carries it has committed. Writes that arrive while a transaction is in
+/// flight wait and go together in the next one (group commit), so a lone write is never delayed by a
+/// timer and many writes share one commit. If a commit fails, its writes and those queued behind it are
+/// undone in memory and answered with <see cref="SessionStoreUnavailableException"/>; further writes fail
+/// at once while the container probes the store with backoff, and reads go on. Store I/O runs on the
+/// thread pool and comes back as messages, so it never blocks the mailbox and a store fault never
+/// restarts the actor.
+/// </summary>
+public sealed partial class SessionContainer : IWithUnboundedStash
+{
+    private const string TouchFlushTimerKey = "store-touch-flush";
+    private const string StoreProbeTimerKey = "store-probe";
+    private const int RecoveryChunkSize = 10_000;
+
+    private readonly ISessionStore? _store;
+    private readonly SessionStoreSettings _storeSettings = SessionStoreSettings.Default;
+
+    // The batch being filled, and the one being committed (at most one at a time).
+    private StoreBatch _open = new();
+    private StoreBatch? _inFlight;
+
+    // Sessions opened (touched) since the last write-behind; written as whole rows.
+    private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+
+    private bool _recovering;
+    private bool _storeAvailable = true;
+    private bool _storeCleanupRunning;
+    private TimeSpan _backoff;
+
+    // Whether the message being handled wrote something, so its answer must wait for the commit.
+    private bool _wrote;
+
+    private long _commits;
+    private long _committedWrites;
+    private long _failedCommits;
+    private int _recovered;
+    private int _unreadable;
+    private TimeSpan _recoveryDuration;
+    private string? _lastStoreFailure;
+
+    /// <summary>Creates the actor; use <see cref="Props(SessionSettings, TimeProvider?, Func{Session, Session}?, ISessionStore?, SessionStoreSettings?)"/>.</summary>
+    public SessionContainer(
+        SessionSettings settings,
+        TimeProvider timeProvider,
+        Func<Session, Session>? sessionFactory,
+        ISessionStore? store,
+        SessionStoreSettings? storeSettings)
+        : this(settings, timeProvider, sessionFactory)
+    {
+        _store = store;
+        _storeSettings = storeSettings ?? SessionStoreSettings.Default;
+        _backoff = _storeSettings.MinBackoff;
+
+        Receive<CommitSucceeded>(_ => OnCommitSucceeded());
+        Receive<CommitFailed>(OnCommitFailed);
+        Receive<FlushTouches>(_ => FlushTouchesToBatch());
+        Receive<ProbeStore>(_ => Probe());
+        Receive<ProbeSucceeded>(_ => OnStoreBack());
+        Receive<ProbeFailed>(OnProbeFailed);
+        Receive<StoreCleanupDone>(done =>
+        {
+            _storeCleanupRunning = false;
+            if (done.Error is { } error)
+            {
+                _log.Warning("The session store's cleanup failed ({0}); it is tried again with the next cleanup.", error.Message);
+            }
+            else if (done.Deleted > 0)
+            {
+                _log.Debug("The session store's cleanup deleted {0} expired rows.", done.Deleted);
+            }
+        });
+        Receive<FlushSessionStore>(_ => Flush());
+        Receive<GetSessionStoreStats>(_ => Sender.Tell(StoreStats()));
+    }
+
+    /// <summary>Set by Akka: holds requests back while the container recovers its sessions from the store.</summary>
+    public IStash Stash { get; set; } = null!;
+
+    /// <summary>The <see cref="Akka.Actor.Props"/> to start a container with, durable when given a store.</summary>
+    /// <param name="settings">Its settings.</param>
+    /// <param name="timeProvider">Its clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="sessionFactory">Shapes every new session; see <see cref="Props(SessionSettings, TimeProvider?, Func{Session, Session}?)"/>.</param>
+    /// <param name="store">
+    /// Where sessions are made durable, or <see langword="null"/> for a container in memory only. The
+    /// container recovers its sessions from it when it starts; the caller owns (and disposes) the store.
+    /// </param>
+    /// <param name="storeSettings">How the store is used; <see cref="SessionStoreSettings.Default"/> when <see langword="null"/>.</param>
+    public static Props Props(
+        SessionSettings settings,
+        TimeProvider? timeProvider,
+        Func<Session, Session>? sessionFactory,
+        ISessionStore? store,
+        SessionStoreSettings? storeSettings = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var time = timeProvider ?? TimeProvider.System;
+        return Akka.Actor.Props.Create(() => new SessionContainer(settings, time, sessionFactory, store, storeSettings));
+    }
+
+    /// <summary>Called from <see cref="PreStart"/>: recovers the sessions and starts writing touches behind.</summary>
+    private void StartStore()
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        Timers.StartPeriodicTimer(TouchFlushTimerKey, FlushTouches.Instance, _storeSettings.TouchFlushInterval);
+        _recovering = true;
+        BecomeStacked(Recovering);
+        StartRecovery();
+    }
+
+    // ----- Recovery -----
+
+    private void Recovering()
+    {
+        Receive<RecoveredChunk>(ApplyRecovered);
+        Receive<RecoveryDone>(OnRecoveryDone);
+        Receive<RecoveryFailed>(failed =>
+        {
+            _lastStoreFailure = failed.Error.Message;
+            _log.Error(failed.Error, "The session container cannot recover its sessions from the store; requests fail until it can. Retrying in {0}.", _backoff);
+            Become(RecoveryUnavailable);
+            Stash.UnstashAll();
+            Timers.StartSingleTimer(StoreProbeTimerKey, RetryRecovery.Instance, NextBackoff());
+        });
+        Receive<GetSessionStoreStats>(_ => Sender.Tell(StoreStats()));
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    /// <summary>The store could not be read at start: without its sessions the container cannot answer truthfully.</summary>
+    private void RecoveryUnavailable()
+    {
+        Receive<RetryRecovery>(_ =>
+        {
+            Become(Recovering);
+            StartRecovery();
+        });
+        Receive<GetSessionStoreStats>(_ => Sender.Tell(StoreStats()));
+        ReceiveAny(message =>
+        {
+            if (!Sender.IsNobody() && !Sender.Equals(Self))
+            {
+                Sender.Tell(new Status.Failure(new SessionStoreUnavailableException(
+                    $"The session container is recovering its sessions and cannot reach its store: {_lastStoreFailure}")));
+            }
+        });
+    }
+
+    private void StartRecovery()
+    {
+        var store = _store!;
+        var self = Self;
+        var log = _log;
+        var now = _time.GetUtcNow();
+        Task.Run(async () =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await store.InitializeAsync(CancellationToken.None).ConfigureAwait(false);
+                var sessions = new List<RecoveredSession>();
+                var unreadable = 0;
+                await foreach (var row in store.LoadAsync(now, CancellationToken.None).ConfigureAwait(false))
+                {
+                    if (Decode(row, out var data, out var error))
+                    {
+                        sessions.Add(new RecoveredSession(row.Id, data, row.CreatedAt.UtcTicks, row.LastModified.UtcTicks, row.Version));
+                    }
+                    else
+                    {
+                        unreadable++;
+                        log.Warning("The stored session {0} cannot be read ({1}); it is treated as no session.", Printable(row?.Id), error);
+                    }
+                }
+
+                // Least recently touched first: the idle list is kept sorted by appending in that order.
+                sessions.Sort(static (a, b) => a.LastModifiedTicks.CompareTo(b.LastModifiedTicks));
+                for (var i = 0; i < sessions.Count; i += RecoveryChunkSize)
+                {
+                    self.Tell(new RecoveredChunk(sessions.GetRange(i, Math.Min(RecoveryChunkSize, sessions.Count - i))));
+                }
+
+                self.Tell(new RecoveryDone(sessions.Count, unreadable, Stopwatch.GetElapsedTime(started)));
+            }
+            catch (Exception e)
+            {
+                self.Tell(new RecoveryFailed(e));
+            }
+        });
+    }
+
+    private static bool Decode(SessionRecord? row, out ImmutableDictionary<string, ImmutableArray<byte>>? data, out string? error)
+    {
+        data = null;
+        if (row?.Id is null || !SessionIdGenerator.IsWellFormed(row.Id))
+        {
+            error = "the id is not a session id";
+            return false;
+        }
+
+        if (row.Data is null)
+        {
+            error = "the data is missing";
+            return false;
+        }
+
+        if (!SessionDataCodec.TryDecode(row.Data, out data, out error))
+        {
+            return false;
+        }
+
+        if (data is { Count: 0 })
+        {
+            data = null;
+        }
+
+        return true;
+    }
+
+    private static string Printable(string? id) =>
+        id is null ? "(null)" : id.Length <= SessionSettings.MaxSessionIdLength && SessionIdGenerator.IsWellFormed(id) ? id : "(malformed id)";
+
+    private void ApplyRecovered(RecoveredChunk chunk)
+    {
+        // Stamps are wall-clock; expiry runs on the monotonic clock, so each session's age and idle time
+        // are carried over as "this long ago" from now.
+        var now = _time.GetTimestamp();
+        var wallNow = WallTicks();
+        foreach (var s in chunk.Sessions)
+        {
+            if (_table.Find(s.Id) != SessionTable.None)
+            {
+                continue;
+            }
+
+            var slot = _table.Add(s.Id, s.Data, s.CreatedAtTicks, Ago(now, wallNow, s.LastModifiedTicks));
+            ref var e = ref _table[slot];
+            e.LastModifiedTicks = s.LastModifiedTicks;
+            e.Version = s.Version;
+            e.Created = Ago(now, wallNow, s.CreatedAtTicks);
+        }
+    }
+
+    private long Ago(long now, long wallNow, long wallTicks)
+    {
+        if (wallTicks >= wallNow)
+        {
+            return now;
+        }
+
+        var ago = (Int128)now - ((Int128)(wallNow - wallTicks) * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
+        return ago < long.MinValue / 2 ? long.MinValue / 2 : (long)ago;
+    }
+
+    private void OnRecoveryDone(RecoveryDone done)
+    {
+        _table.SortByCreation();
+        _recovering = false;
+        _recovered = done.Sessions;
+        _unreadable = done.Unreadable;
+        _recoveryDuration = done.Elapsed;
+        _log.Info("The session container recovered {0} sessions from its store in {1} ms ({2} unreadable rows skipped).", done.Sessions, (long)done.Elapsed.TotalMilliseconds, done.Unreadable);
+
+        // The store may hold more than max-sessions (the setting was lowered): the ones idle longest go.
+        while (_table.Count > _settings.MaxSessions)
+        {
+            End(_table.LeastRecentlyTouched, SessionEndReason.Evicted);
+        }
+
+        _wrote = false;
+        UnbecomeStacked();
+        Stash.UnstashAll();
+        SendIfIdle();
+    }
+
+    // ----- Hooks called by the handlers of SessionContainer.cs -----
+
+    /// <summary>Call before changing or removing the session <paramref name="id"/> in <paramref name="slot"/> (<see cref="SessionTable.None"/> before creating it).</summary>
+    private void BeforeWrite(string id, int slot)
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        _wrote = true;
+        _open.Dirty.Add(id);
+        if (!_open.Images.ContainsKey(id))
+        {
+            _open.Images[id] = slot == SessionTable.None ? default : Image.Of(ref _table[slot]);
+        }
+    }
+
+    /// <summary>Call after an <see cref="OpenSession"/> touched an existing session: the touch is written behind.</summary>
+    private void Touched(int slot)
+    {
+        if (_store is not null)
+        {
+            _touched.Add(_table[slot].Id!);
+        }
+    }
+
+    /// <summary>Call before a write: while the store is down, the write is refused at once and nothing changes.</summary>
+    private bool StoreRefuses()
+    {
+        if (_store is null || _storeAvailable)
+        {
+            return false;
+        }
+
+        _wrote = false;
+        Sender.Tell(new Status.Failure(new SessionStoreUnavailableException(
+            $"The session store is unavailable ({_lastStoreFailure}); the write was not made. Reads still work; the container retries the store.")));
+        return true;
+    }
+
+    /// <summary>Answers the sender now, or once the commit carrying this message's writes is done.</summary>
+    private void Acknowledge(object reply)
+    {
+        if (_store is null || !_wrote)
+        {
+            Sender.Tell(reply);
+            return;
+        }
+
+        _wrote = false;
+        _open.Replies.Add(new PendingReply(Sender, reply));
+        SendIfIdle();
+    }
+
+    // ----- Group commit -----
+
+    private void SendIfIdle()
+    {
+        if (_store is null || _inFlight is not null || _recovering || !_storeAvailable || _open.Dirty.Count == 0)
+        {
+            return;
+        }
+
+        var batch = _open;
+        _open = new StoreBatch();
+        batch.Writes = Materialize(batch.Dirty);
+        _inFlight = batch;
+
+        var store = _store;
+        var writes = batch.Writes;
+        var timeout = _storeSettings.CommitTimeout;
+
+        // PipeTo fires when the store's task has really finished, so two commits never overlap.
+        Task.Run(async () =>
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            await store.CommitAsync(writes, cts.Token).ConfigureAwait(false);
+        }).PipeTo(Self, success: static () => CommitSucceeded.Instance, failure: static e => new CommitFailed(e));
+    }
+
+    /// <summary>The rows as memory holds them now: the last of several writes to one session wins.</summary>
+    private List<SessionWrite> Materialize(HashSet<string> ids)
+    {
+        var writes = new List<SessionWrite>(ids.Count);
+        foreach (var id in ids)
+        {
+            var slot = _table.Find(id);
+            writes.Add(slot == SessionTable.None ? SessionWrite.Delete(id) : SessionWrite.Upsert(Record(slot)));
+        }
+
+        return writes;
+    }
+
+    private SessionRecord Record(int slot)
+    {
+        ref var e = ref _table[slot];
+        var expires = Math.Min(
+            SaturatingAdd(e.LastModifiedTicks, _settings.IdleTimeout.Ticks),
+            _settings.AbsoluteTimeout is { } absolute ? SaturatingAdd(e.CreatedAtTicks, absolute.Ticks) : long.MaxValue);
+        return new SessionRecord(
+            e.Id!,
+            SessionDataCodec.Encode(e.Data),
+            new DateTimeOffset(e.CreatedAtTicks, TimeSpan.Zero),
+            new DateTimeOffset(e.LastModifiedTicks, TimeSpan.Zero),
+            e.Version,
+            new DateTimeOffset(Math.Min(expires, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero));
+    }
+
+    private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+
+    private void OnCommitSucceeded()
+    {
+        var batch = _inFlight!;
+        _inFlight = null;
+        _commits++;
+        _committedWrites += batch.Writes!.Count;
+        _backoff = _storeSettings.MinBackoff;
+        foreach (var reply in batch.Replies)
+        {
+            reply.To.Tell(reply.Message);
+        }
+
+        SendIfIdle();
+    }
+
+    private void OnCommitFailed(CommitFailed failed)
+    {
+        var error = failed.Error is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerException! : failed.Error;
+        var inFlight = _inFlight!;
+        var queued = _open;
+        _inFlight = null;
+        _open = new StoreBatch();
+        _failedCommits++;
+        _lastStoreFailure = error.Message;
+        _log.Warning(
+            "The session store failed a commit of {0} writes ({1}: {2}); {3} writes are undone and answered with a failure. Writes fail until the store is back; reads go on.",
+            inFlight.Writes!.Count,
+            error.GetType().Name,
+            error.Message,
+            inFlight.Replies.Count + queued.Replies.Count);
+
+        // Queued writes were built on the failed ones, so they are undone too: newest first.
+        Restore(queued.Images);
+        Restore(inFlight.Images);
+
+        var failure = new Status.Failure(new SessionStoreUnavailableException(
+            $"The session store failed to commit ({error.Message}); the write was not made.", error));
+        foreach (var reply in inFlight.Replies.Concat(queued.Replies))
+        {
+            reply.To.Tell(failure);
+        }
+
+        // Touches among them (and the rows just restored) are written again once the store is back.
+        foreach (var id in inFlight.Dirty.Concat(queued.Dirty))
+        {
+            if (_table.Find(id) != SessionTable.None)
+            {
+                _touched.Add(id);
+            }
+        }
+
+        MarkUnavailable();
+    }
+
+    /// <summary>Puts sessions back as they were before the undone writes.</summary>
+    private void Restore(Dictionary<string, Image> images)
+    {
+        foreach (var (id, image) in images)
+        {
+            var slot = _table.Find(id);
+            if (!image.Existed)
+            {
+                if (slot != SessionTable.None)
+                {
+                    _table.Remove(slot);
+                }
+
+                continue;
+            }
+
+            if (slot == SessionTable.None)
+            {
+                // Re-added as the most recently touched; only its place in the creation order is off,
+                // which at worst lets cleanup reclaim it a little late (reads check expiry themselves).
+                slot = _table.Add(id, image.Data, image.CreatedAtTicks, _time.GetTimestamp());
+            }
+
+            ref var e = ref _table[slot];
+            e.Data = image.Data;
+            e.Version = image.Version;
+            e.CreatedAtTicks = image.CreatedAtTicks;
+            e.LastModifiedTicks = image.LastModifiedTicks;
+            e.Created = image.Created;
+        }
+    }
+
+    // ----- Outage and recovery of the store -----
+
+    private void MarkUnavailable()
+    {
+        _storeAvailable = false;
+        Timers.StartSingleTimer(StoreProbeTimerKey, ProbeStore.Instance, NextBackoff());
+    }
+
+    private TimeSpan NextBackoff()
+    {
+        var wait = _backoff;
+        _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _storeSettings.MaxBackoff.Ticks));
+        return wait;
+    }
+
+    private void Probe()
+    {
+        var store = _store!;
+        var timeout = _storeSettings.CommitTimeout;
+        Task.Run(async () =>
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            await store.InitializeAsync(cts.Token).ConfigureAwait(false);
+        }).PipeTo(Self, success: static () => ProbeSucceeded.Instance, failure: static e => new ProbeFailed(e));
+    }
+
+    private void OnProbeFailed(ProbeFailed failed)
+    {
+        _lastStoreFailure = failed.Error.Message;
+        var wait = NextBackoff();
+        _log.Info("The session store is still unavailable ({0}); next try in {1} ms.", failed.Error.Message, (long)wait.TotalMilliseconds);
+        Timers.StartSingleTimer(StoreProbeTimerKey, ProbeStore.Instance, wait);
+    }
+
+    private void OnStoreBack()
+    {
+        _storeAvailable = true;
+        _log.Info("The session store is available again; writes are accepted.");
+        FlushTouchesToBatch();
+    }
+
+    // ----- Write-behind touches, flush, cleanup, figures -----
+
+    private void FlushTouchesToBatch()
+    {
+        if (_store is null || !_storeAvailable || _recovering || _touched.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var id in _touched)
+        {
+            if (_table.Find(id) != SessionTable.None)
+            {
+                _open.Dirty.Add(id);
+            }
+        }
+
+        _touched.Clear();
+        SendIfIdle();
+    }
+
+    private void Flush()
+    {
+        if (_store is null)
+        {
+            Sender.Tell(SessionStoreFlushed.Instance);
+            return;
+        }
+
+        if (!_storeAvailable)
+        {
+            Sender.Tell(new Status.Failure(new SessionStoreUnavailableException(
+                $"The session store is unavailable ({_lastStoreFailure}); nothing could be flushed.")));
+            return;
+        }
+
+        FlushTouchesToBatch();
+        if (_open.Dirty.Count > 0)
+        {
+            _open.Replies.Add(new PendingReply(Sender, SessionStoreFlushed.Instance));
+        }
+        else if (_inFlight is not null)
+        {
+            _inFlight.Replies.Add(new PendingReply(Sender, SessionStoreFlushed.Instance));
+        }
+        else
+        {
+            Sender.Tell(SessionStoreFlushed.Instance);
+        }
+    }
+
+    /// <summary>Called with every cleanup: deletes rows that expired a grace period ago, in bounded batches.</summary>
+    private void StartStoreCleanup()
+    {
+        if (_store is null || !_storeAvailable || _recovering || _storeCleanupRunning)
+        {
+            return;
+        }
+
+        _storeCleanupRunning = true;
+        var store = _store;
+        var before = _time.GetUtcNow() - _storeSettings.CleanupGrace;
+        var limit = _storeSettings.CleanupBatchSize;
+        var timeout = _storeSettings.CommitTimeout;
+        var self = Self;
+        Task.Run(async () =>
+        {
+            var total = 0;
+            try
+            {
+                int deleted;
+                do
+                {
+                    using var cts = new CancellationTokenSource(timeout);
+                    deleted = await store.DeleteExpiredAsync(before, limit, cts.Token).ConfigureAwait(false);
+                    total += deleted;
+                }
+                while (deleted >= limit);
+
+                self.Tell(new StoreCleanupDone(total, null));
+            }
+            catch (Exception e)
+            {
+                self.Tell(new StoreCleanupDone(total, e));
+            }
+        });
+    }
+
+    private SessionStoreStats StoreStats() => new(
+        _store is not null,
+        _store is not null && _storeAvailable && !_recovering,
+        _commits,
+        _committedWrites,
+        _failedCommits,
+        (_inFlight?.Dirty.Count ?? 0) + _open.Dirty.Count + _touched.Count,
+        _recovered,
+        _unreadable,
+        _recoveryDuration,
+        _lastStoreFailure);
+
+    // ----- Internal types -----
+
+    /// <summary>A batch of writes: the sessions it changes, how to undo it, and who waits for it.</summary>
+    private sealed class StoreBatch
+    {
+        public HashSet<string> Dirty { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, Image> Images { get; } = new(StringComparer.Ordinal);
+
+        public List<PendingReply> Replies { get; } = [];
+
+        public List<SessionWrite>? Writes { get; set; }
+    }
+
+    private readonly record struct PendingReply(IActorRef To, object Message);
+
+    /// <summary>A session as it was before a batch changed it; <c>default</c> means it did not exist.</summary>
+    private readonly record struct Image(
+        bool Existed,
+        ImmutableDictionary<string, ImmutableArray<byte>>? Data,
+        long CreatedAtTicks,
+        long LastModifiedTicks,
+        long Version,
+        long Created)
+    {
+        public static Image Of(ref SessionTable.Entry e) =>
+            new(true, e.Data, e.CreatedAtTicks, e.LastModifiedTicks, e.Version, e.Created);
+    }
+
+    private sealed record RecoveredSession(
+        string Id,
+        ImmutableDictionary<string, ImmutableArray<byte>>? Data,
+        long CreatedAtTicks,
+        long LastModifiedTicks,
+        long Version);
+
+    private sealed record RecoveredChunk(List<RecoveredSession> Sessions);
+
+    private sealed record RecoveryDone(int Sessions, int Unreadable, TimeSpan Elapsed);
+
+    private sealed record RecoveryFailed(Exception Error);
+
+    private sealed record CommitFailed(Exception Error);
+
+    private sealed record ProbeFailed(Exception Error);
+
+    private sealed record StoreCleanupDone(int Deleted, Exception? Error);
+
+    private sealed class CommitSucceeded
+    {
+        public static readonly CommitSucceeded Instance = new();
+    }
+
+    private sealed class FlushTouches
+    {
+        public static readonly FlushTouches Instance = new();
+    }
+
+    private sealed class ProbeStore
+    {
+        public static readonly ProbeStore Instance = new();
+    }
+
+    private sealed class ProbeSucceeded
+    {
+        public static readonly ProbeSucceeded Instance = new();
+    }
+
+    private sealed class RetryRecovery
+    {
+        public static readonly RetryRecovery Instance = new();
+    }
+}

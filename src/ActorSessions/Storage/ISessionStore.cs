@@ -1,0 +1,41 @@
+namespace ActorSessions;
+
+/// <summary>
+/// Where a <see cref="SessionContainer"/> makes its sessions durable. The container stays the one owner
+/// of its sessions and serves every read from memory; the store only keeps what the container tells it,
+/// so that a restarted container can recover its sessions.
+/// </summary>
+/// <remarks>
+/// <para>The container calls a store from one task at a time for commits (the next commit starts only
+/// when the previous one has finished), but <see cref="DeleteExpiredAsync"/> and <see cref="InitializeAsync"/>
+/// may run beside a commit, so an implementation must be safe for that.</para>
+/// <para>Any exception means "not done": the container answers the writers with a
+/// <see cref="SessionStoreUnavailableException"/> and retries the store with backoff. A store must never
+/// report success for a commit it has not made durable.</para>
+/// </remarks>
+public interface ISessionStore
+{
+    /// <summary>
+    /// Creates the schema, or checks and upgrades it. Idempotent; the container also calls it to probe
+    /// whether a store that failed is back.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The schema was written by a newer version of the store.</exception>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="writes"/> in one transaction: all of them or none. Each id appears at most
+    /// once; a write with a <see cref="SessionWrite.Record"/> inserts or replaces the row, one without deletes
+    /// it (deleting a missing row is not an error). Returns only once the transaction is durable.
+    /// </summary>
+    Task CommitAsync(IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken);
+
+    /// <summary>Every row that has not expired at <paramref name="now"/>, in no particular order.</summary>
+    IAsyncEnumerable<SessionRecord> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> rows whose <see cref="SessionRecord.ExpiresAt"/> is before
+    /// <paramref name="before"/>, in one short transaction, and returns how many it deleted. The container
+    /// calls it again while it returns <paramref name="limit"/>, so a large cleanup never holds the store long.
+    /// </summary>
+    Task<int> DeleteExpiredAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken);
+}

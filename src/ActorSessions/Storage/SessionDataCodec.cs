@@ -1,0 +1,163 @@
+using System.Collections.Immutable;
+using System.Text;
+
+namespace ActorSessions;
+
+/// <summary>
+/// The bytes a session's data is stored as: a format byte, then the entry count and each key and value,
+/// length-prefixed (7-bit varints). The container encodes and decodes; stores keep the bytes as they are,
+/// so both stores share one format and a row can move between them.
+/// </summary>
+internal static class SessionDataCodec
+{
+    public const byte FormatVersion = 1;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static byte[] Encode(ImmutableDictionary<string, ImmutableArray<byte>>? data)
+    {
+        var size = 1 + VarIntSize(data?.Count ?? 0);
+        if (data is not null)
+        {
+            foreach (var (key, value) in data)
+            {
+                var keyBytes = StrictUtf8.GetByteCount(key);
+                size += VarIntSize(keyBytes) + keyBytes + VarIntSize(value.Length) + value.Length;
+            }
+        }
+
+        var buffer = new byte[size];
+        var span = buffer.AsSpan();
+        span[0] = FormatVersion;
+        var position = 1;
+        WriteVarInt(span, ref position, data?.Count ?? 0);
+        if (data is not null)
+        {
+            foreach (var (key, value) in data)
+            {
+                WriteVarInt(span, ref position, StrictUtf8.GetByteCount(key));
+                position += StrictUtf8.GetBytes(key, span[position..]);
+                WriteVarInt(span, ref position, value.Length);
+                value.AsSpan().CopyTo(span[position..]);
+                position += value.Length;
+            }
+        }
+
+        return buffer;
+    }
+
+    /// <summary>Decodes stored bytes; <see langword="false"/> with the reason when they are not a valid encoding.</summary>
+    public static bool TryDecode(
+        ReadOnlySpan<byte> bytes,
+        out ImmutableDictionary<string, ImmutableArray<byte>>? data,
+        out string? error)
+    {
+        data = null;
+        error = null;
+        try
+        {
+            if (bytes.Length == 0 || bytes[0] != FormatVersion)
+            {
+                error = bytes.Length == 0 ? "the data is empty" : $"unknown data format {bytes[0]}";
+                return false;
+            }
+
+            var position = 1;
+            var count = ReadVarInt(bytes, ref position);
+            if (count == 0)
+            {
+                return End(bytes, position, ref error);
+            }
+
+            var builder = ImmutableDictionary.CreateBuilder<string, ImmutableArray<byte>>(StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
+            {
+                var keyLength = ReadVarInt(bytes, ref position);
+                var key = StrictUtf8.GetString(Take(bytes, ref position, keyLength));
+                var valueLength = ReadVarInt(bytes, ref position);
+                var value = Take(bytes, ref position, valueLength).ToImmutableArray();
+                if (!builder.TryAdd(key, value))
+                {
+                    error = $"the key '{key}' appears twice";
+                    return false;
+                }
+            }
+
+            data = builder.ToImmutable();
+            return End(bytes, position, ref error);
+        }
+        catch (Exception e) when (e is FormatException or DecoderFallbackException or ArgumentException)
+        {
+            error = e.Message;
+            data = null;
+            return false;
+        }
+    }
+
+    private static bool End(ReadOnlySpan<byte> bytes, int position, ref string? error)
+    {
+        if (position == bytes.Length)
+        {
+            return true;
+        }
+
+        error = $"{bytes.Length - position} bytes follow the data";
+        return false;
+    }
+
+    private static ReadOnlySpan<byte> Take(ReadOnlySpan<byte> bytes, ref int position, int length)
+    {
+        if (length > bytes.Length - position)
+        {
+            throw new FormatException("the data is cut short");
+        }
+
+        var taken = bytes.Slice(position, length);
+        position += length;
+        return taken;
+    }
+
+    private static int VarIntSize(int value)
+    {
+        var size = 1;
+        for (var v = (uint)value; v >= 0x80; v >>= 7)
+        {
+            size++;
+        }
+
+        return size;
+    }
+
+    private static void WriteVarInt(Span<byte> span, ref int position, int value)
+    {
+        var v = (uint)value;
+        while (v >= 0x80)
+        {
+            span[position++] = (byte)(v | 0x80);
+            v >>= 7;
+        }
+
+        span[position++] = (byte)v;
+    }
+
+    private static int ReadVarInt(ReadOnlySpan<byte> bytes, ref int position)
+    {
+        uint result = 0;
+        for (var shift = 0; shift < 35; shift += 7)
+        {
+            if (position >= bytes.Length)
+            {
+                throw new FormatException("the data is cut short");
+            }
+
+            var b = bytes[position++];
+            result |= (uint)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0)
+            {
+                return result <= int.MaxValue ? (int)result : throw new FormatException("a length is out of range");
+            }
+        }
+
+        throw new FormatException("a length is malformed");
+    }
+}

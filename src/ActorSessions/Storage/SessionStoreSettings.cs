@@ -1,0 +1,99 @@
+using Akka.Configuration;
+
+namespace ActorSessions;
+
+/// <summary>
+/// How a container uses its <see cref="ISessionStore"/>: immutable, validated as each value is set, read
+/// from <c>actor-sessions.store</c> with the defaults of the embedded <c>reference.conf</c>.
+/// </summary>
+public sealed record SessionStoreSettings
+{
+    /// <summary>The HOCON section the settings live in.</summary>
+    public const string ConfigPath = "actor-sessions.store";
+
+    /// <summary>The settings of <c>reference.conf</c>, unchanged.</summary>
+    public static SessionStoreSettings Default { get; } = Create(ConfigurationFactory.Empty);
+
+    /// <summary>How often the touches of <see cref="OpenSession"/> (sliding expiry) are written behind.</summary>
+    /// <value>1 second (<c>touch-flush-interval</c>).</value>
+    public TimeSpan TouchFlushInterval
+    {
+        get;
+        init => field = Positive(value, nameof(TouchFlushInterval));
+    } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest a commit may take before it is cancelled and counted as failed.</summary>
+    /// <value>10 seconds (<c>commit-timeout</c>).</value>
+    public TimeSpan CommitTimeout
+    {
+        get;
+        init => field = Positive(value, nameof(CommitTimeout));
+    } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The first wait before probing a store that failed.</summary>
+    /// <value>200 milliseconds (<c>min-backoff</c>).</value>
+    public TimeSpan MinBackoff
+    {
+        get;
+        init => field = Positive(value, nameof(MinBackoff));
+    } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest wait between probes of a store that keeps failing.</summary>
+    /// <value>10 seconds (<c>max-backoff</c>).</value>
+    public TimeSpan MaxBackoff
+    {
+        get;
+        init => field = Positive(value, nameof(MaxBackoff));
+    } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long after its expiry a row is deleted by the store's cleanup.</summary>
+    /// <value>1 minute (<c>cleanup-grace</c>).</value>
+    public TimeSpan CleanupGrace
+    {
+        get;
+        init => field = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(CleanupGrace), value, "cleanup-grace cannot be negative.");
+    } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The most rows one cleanup transaction deletes.</summary>
+    /// <value>10,000 (<c>cleanup-batch-size</c>).</value>
+    public int CleanupBatchSize
+    {
+        get;
+        init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(CleanupBatchSize), value, "store cleanup-batch-size must be at least 1.");
+    } = 10_000;
+
+    /// <summary>
+    /// Reads the <c>actor-sessions.store</c> section of <paramref name="config"/>; a key it lacks takes its
+    /// default from <c>reference.conf</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value is out of range or cannot be read.</exception>
+    public static SessionStoreSettings Create(Config config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var section = config.WithFallback(SessionSettings.DefaultConfig).GetConfig(ConfigPath);
+        try
+        {
+            var settings = new SessionStoreSettings
+            {
+                TouchFlushInterval = section.GetTimeSpan("touch-flush-interval", allowInfinite: false),
+                CommitTimeout = section.GetTimeSpan("commit-timeout", allowInfinite: false),
+                MinBackoff = section.GetTimeSpan("min-backoff", allowInfinite: false),
+                MaxBackoff = section.GetTimeSpan("max-backoff", allowInfinite: false),
+                CleanupGrace = section.GetTimeSpan("cleanup-grace", allowInfinite: false),
+                CleanupBatchSize = section.GetInt("cleanup-batch-size"),
+            };
+            return settings.MaxBackoff >= settings.MinBackoff
+                ? settings
+                : throw new ArgumentException("actor-sessions.store.max-backoff must be at least min-backoff.", nameof(config));
+        }
+        catch (Exception e) when (e is not ArgumentException)
+        {
+            throw new ArgumentException($"The {ConfigPath} configuration cannot be read: {e.Message}", nameof(config), e);
+        }
+    }
+
+    private static TimeSpan Positive(TimeSpan value, string name) =>
+        value > TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be greater than zero.");
+}
