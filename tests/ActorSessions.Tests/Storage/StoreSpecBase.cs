@@ -1,0 +1,80 @@
+using System.Collections.Immutable;
+using Akka.TestKit;
+using ActorSessions.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ActorSessions.Tests.Storage;
+
+/// <summary>
+/// A TestKit for a container over a <see cref="FakeSessionStore"/>: the session clock is a
+/// <see cref="FakeTimeProvider"/> and the actor system's scheduler (timers: write-behind, backoff) a
+/// <see cref="TestScheduler"/>, so no spec waits for time to pass.
+/// </summary>
+public abstract class StoreSpecBase : Akka.TestKit.Xunit2.TestKit
+{
+    protected static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    protected static readonly DateTimeOffset Start = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    protected static readonly SessionStoreSettings StoreSettings = SessionStoreSettings.Default with
+    {
+        TouchFlushInterval = TimeSpan.FromSeconds(1),
+        MinBackoff = TimeSpan.FromSeconds(1),
+        MaxBackoff = TimeSpan.FromSeconds(8),
+    };
+
+    protected StoreSpecBase()
+        : base("""
+            akka.loglevel = WARNING
+            akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
+            """)
+    {
+    }
+
+    protected FakeTimeProvider Clock { get; } = new(Start);
+
+    protected FakeSessionStore Store { get; } = new();
+
+    protected TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
+
+    protected static SessionSettings Settings(Func<SessionSettings, SessionSettings>? change = null)
+    {
+        var settings = SessionSettings.Default with { CleanupInterval = TimeSpan.FromHours(1) };
+        return change is null ? settings : change(settings);
+    }
+
+    protected IActorRef NewContainer(SessionSettings? settings = null) =>
+        Sys.ActorOf(SessionContainer.Props(settings ?? Settings(), Clock, null, Store, StoreSettings));
+
+    protected static Task<T> Ask<T>(IActorRef container, object message) => container.Ask<T>(message, AskTimeout);
+
+    protected static async Task<Session> OpenNew(IActorRef container) =>
+        (await Ask<SessionOpened>(container, new OpenSession())).Session;
+
+    protected static Task<SessionStoreStats> StoreStats(IActorRef container) =>
+        Ask<SessionStoreStats>(container, GetSessionStoreStats.Instance);
+
+    /// <summary>Asks and expects a failure carrying a <see cref="SessionStoreUnavailableException"/>.</summary>
+    protected static async Task<SessionStoreUnavailableException> AskFails(IActorRef container, object message) =>
+        await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => container.Ask<object>(message, AskTimeout));
+
+    /// <summary>Makes a commit fail so the container marks the store unavailable.</summary>
+    protected async Task BreakStore(IActorRef container, Session session)
+    {
+        Store.Fault = new IOException("disk on fire");
+        await AskFails(container, new SaveSession(session.SetString("broken", "yes")));
+        Assert.False((await StoreStats(container)).Available);
+    }
+
+    protected async Task AwaitAvailable(IActorRef container) =>
+        await AwaitAssertAsync(async () => Assert.True((await StoreStats(container)).Available), TimeSpan.FromSeconds(5));
+
+    protected static SessionRecord Row(string id, DateTimeOffset lastModified, long version = 3, string? value = "v", DateTimeOffset? created = null, TimeSpan? idle = null) =>
+        new(
+            id,
+            SessionDataCodec.Encode(value is null ? null : Session.EmptyData.SetItem("k", System.Text.Encoding.UTF8.GetBytes(value).ToImmutableArray())),
+            created ?? lastModified,
+            lastModified,
+            version,
+            lastModified + (idle ?? TimeSpan.FromMinutes(30)));
+}

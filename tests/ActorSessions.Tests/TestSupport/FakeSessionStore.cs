@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+namespace ActorSessions.Tests.TestSupport;
+
+/// <summary>
+/// An <see cref="ISessionStore"/> in memory with faults on demand: commits can be held (to see what groups
+/// behind them) and the store can be made to fail, deterministically.
+/// </summary>
+public sealed class FakeSessionStore : ISessionStore
+{
+    private readonly object _lock = new();
+    private readonly List<IReadOnlyList<SessionWrite>> _commits = [];
+    private readonly SemaphoreSlim _commitStarted = new(0);
+    private TaskCompletionSource? _commitGate;
+    private TaskCompletionSource? _loadGate;
+    private int _probes;
+
+    public ConcurrentDictionary<string, SessionRecord> Rows { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When set, every call throws it (an outage).</summary>
+    public Exception? Fault { get; set; }
+
+    /// <summary>The cut-offs <see cref="DeleteExpiredAsync"/> was called with.</summary>
+    public ConcurrentQueue<DateTimeOffset> CleanupCalls { get; } = new();
+
+    public int InitializeCalls => Volatile.Read(ref _probes);
+
+    public IReadOnlyList<IReadOnlyList<SessionWrite>> Commits
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _commits];
+            }
+        }
+    }
+
+    /// <summary>Commits wait until <see cref="ReleaseCommits"/>.</summary>
+    public void HoldCommits() => _commitGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseCommits() => _commitGate?.TrySetResult();
+
+    /// <summary>Loads wait until <see cref="ReleaseLoads"/>.</summary>
+    public void HoldLoads() => _loadGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseLoads() => _loadGate?.TrySetResult();
+
+    /// <summary>Waits until a commit has started (and is perhaps held).</summary>
+    public async Task CommitStarted()
+    {
+        if (!await _commitStarted.WaitAsync(TimeSpan.FromSeconds(5)))
+        {
+            throw new TimeoutException("No commit started.");
+        }
+    }
+
+    public void Put(SessionRecord record) => Rows[record.Id] = record;
+
+    public Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _probes);
+        return Fault is { } fault ? Task.FromException(fault) : Task.CompletedTask;
+    }
+
+    public async Task CommitAsync(IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken)
+    {
+        _commitStarted.Release();
+        if (_commitGate is { } gate)
+        {
+            await gate.Task;
+        }
+
+        if (Fault is { } fault)
+        {
+            throw fault;
+        }
+
+        Assert.Equal(writes.Count, writes.Select(w => w.Id).Distinct().Count());
+        lock (_lock)
+        {
+            _commits.Add([.. writes]);
+            foreach (var write in writes)
+            {
+                if (write.Record is { } record)
+                {
+                    Rows[write.Id] = record;
+                }
+                else
+                {
+                    Rows.TryRemove(write.Id, out _);
+                }
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<SessionRecord> LoadAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (_loadGate is { } gate)
+        {
+            await gate.Task;
+        }
+
+        if (Fault is { } fault)
+        {
+            throw fault;
+        }
+
+        foreach (var row in Rows.Values.Where(r => r.ExpiresAt > now).ToList())
+        {
+            yield return row;
+        }
+    }
+
+    public Task<int> DeleteExpiredAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        CleanupCalls.Enqueue(before);
+        if (Fault is { } fault)
+        {
+            return Task.FromException<int>(fault);
+        }
+
+        var expired = Rows.Values.Where(r => r.ExpiresAt < before).Take(limit).ToList();
+        foreach (var row in expired)
+        {
+            Rows.TryRemove(row.Id, out _);
+        }
+
+        return Task.FromResult(expired.Count);
+    }
+}
