@@ -5,4 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A throwaway PostgreSQL server for the store tests (installed with apt-get when missing); sourced so
+# its connection string reaches dotnet test, and stopped when this script exits, pass or fail.
+source scripts/ensure-postgres.sh
+
 dotnet test ActorSessions.sln -c Release --logger "console;verbosity=normal" "$@"

@@ -23,7 +23,7 @@ public static class TestPostgres
 
     public static async Task DropSchema(string schema)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = Unpooled();
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
         await command.ExecuteNonQueryAsync();
@@ -31,11 +31,14 @@ public static class TestPostgres
 
     public static async Task Execute(string sql)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = Unpooled();
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
+
+    // The outage test restarts the server: a pooled connection from before would be dead.
+    private static NpgsqlConnection Unpooled() => new(ConnectionString + ";Pooling=false");
 
     /// <summary>Stops or starts the server with pg_ctl (through the control script ensure-postgres.sh wrote).</summary>
     public static async Task Control(string action)
