@@ -1,0 +1,195 @@
+// The durable figures: acknowledged saves per second with group commit against a commit per write (same
+// store, same run, as a ratio), and the time a container takes to recover 1M sessions at start.
+//
+//   dotnet run -c Release --project tests/ActorSessions.Benchmarks.Durable -- [--seconds 5] [--callers 512]
+//        [--sessions 1000000] [--postgres "<connection string>"] [--skip-restart]
+//
+// SQLite runs on a file under data/bench (a real disk: /tmp may be a RAM disk, where a sync costs nothing).
+// PostgreSQL runs when --postgres or ACTORSESSIONS_TEST_POSTGRES gives a connection string.
+using System.Diagnostics;
+using System.Globalization;
+using ActorSessions;
+using ActorSessions.Benchmarks.Durable;
+using ActorSessions.PostgreSql;
+using ActorSessions.Sqlite;
+using Akka.Actor;
+
+var seconds = Arg("--seconds", 5);
+var callerCounts = (ArgString("--callers") ?? "1,16,512").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+var sessionsAtRestart = Arg("--sessions", 1_000_000);
+var postgres = ArgString("--postgres") ?? Environment.GetEnvironmentVariable("ACTORSESSIONS_TEST_POSTGRES");
+var skipRestart = args.Contains("--skip-restart");
+var folder = Path.GetFullPath(Path.Combine("data", "bench"));
+Directory.CreateDirectory(folder);
+
+Console.WriteLine($"# Durable figures — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {string.Join("/", callerCounts)} concurrent callers, {seconds} s per run");
+Console.WriteLine();
+
+var results = new List<string>();
+
+foreach (var callers in callerCounts)
+{
+    // SQLite: synchronous = FULL (every commit synced to disk), WAL.
+    var group = await Saves("SQLite", "group commit", callers, () => Sqlite("saves-group.db"), wrap: false);
+    var single = await Saves("SQLite", "a commit per write", callers, () => Sqlite("saves-single.db"), wrap: true);
+    results.Add(Row("SQLite (WAL, synchronous=FULL)", callers, group, single));
+
+    if (!string.IsNullOrEmpty(postgres))
+    {
+        var schemaGroup = "bench_" + Guid.NewGuid().ToString("N")[..8];
+        var schemaSingle = "bench_" + Guid.NewGuid().ToString("N")[..8];
+        group = await Saves("PostgreSQL", "group commit", callers, () => Postgres(schemaGroup), wrap: false);
+        single = await Saves("PostgreSQL", "a commit per write", callers, () => Postgres(schemaSingle), wrap: true);
+        results.Add(Row("PostgreSQL 15 (local, synchronous_commit=on)", callers, group, single));
+        await DropSchemas(schemaGroup, schemaSingle);
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine("| store | concurrent callers | acknowledged saves/s, group commit | writes per commit | acknowledged saves/s, a commit per write | ratio |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+foreach (var line in results)
+{
+    Console.WriteLine(line);
+}
+
+if (!skipRestart)
+{
+    Console.WriteLine();
+    Console.WriteLine($"| store | sessions recovered | restart time (start to first answer) | rows/s | managed heap after |");
+    Console.WriteLine("|---|---:|---:|---:|---:|");
+    Console.WriteLine(await Restart("SQLite", fresh => Sqlite("restart.db", fresh), sessionsAtRestart));
+    if (!string.IsNullOrEmpty(postgres))
+    {
+        var schema = "bench_" + Guid.NewGuid().ToString("N")[..8];
+        Console.WriteLine(await Restart("PostgreSQL", _ => Postgres(schema), sessionsAtRestart));
+        await DropSchemas(schema);
+    }
+}
+
+return 0;
+
+SqliteSessionStore Sqlite(string file, bool fresh = true)
+{
+    var path = Path.Combine(folder, file);
+    foreach (var f in fresh ? new[] { path, path + "-wal", path + "-shm" } : [])
+    {
+        if (File.Exists(f))
+        {
+            File.Delete(f);
+        }
+    }
+
+    return new SqliteSessionStore(new SqliteSessionStoreOptions { Path = path });
+}
+
+PostgreSqlSessionStore Postgres(string schema) =>
+    new(new PostgreSqlSessionStoreOptions { ConnectionString = postgres!, Schema = schema });
+
+async Task DropSchemas(params string[] schemas)
+{
+    await using var connection = new Npgsql.NpgsqlConnection(postgres);
+    await connection.OpenAsync();
+    foreach (var schema in schemas)
+    {
+        await using var command = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+async Task<SaveResult> Saves(string storeName, string mode, int callers, Func<ISessionStore> open, bool wrap)
+{
+    var inner = open();
+    ISessionStore store = wrap ? new OneCommitPerWriteStore(inner) : inner;
+    using var system = ActorSystem.Create("bench", "akka.loglevel = WARNING");
+    var container = system.ActorOf(SessionContainer.Props(SessionSettings.Default, null, null, store, SessionStoreSettings.Default));
+    var timeout = TimeSpan.FromSeconds(60);
+
+    // Each caller saves its own session: a page view that changes the session, over and over.
+    var sessions = await Task.WhenAll(Enumerable.Range(0, callers).Select(async _ =>
+        (await container.Ask<SessionOpened>(new OpenSession(), timeout)).Session));
+    var before = await container.Ask<SessionStoreStats>(GetSessionStoreStats.Instance, timeout);
+
+    var stop = Stopwatch.StartNew();
+    var until = TimeSpan.FromSeconds(seconds);
+    var counts = await Task.WhenAll(sessions.Select(session => Task.Run(async () =>
+    {
+        var n = 0;
+        var current = session;
+        while (stop.Elapsed < until)
+        {
+            current = (await container.Ask<SessionSaved>(new SaveSession(current.SetString("page", n.ToString(CultureInfo.InvariantCulture)).SetString("cart", "3 books, 1 lamp")), timeout)).Session;
+            n++;
+        }
+
+        return n;
+    })));
+    var elapsed = stop.Elapsed;
+    var after = await container.Ask<SessionStoreStats>(GetSessionStoreStats.Instance, timeout);
+    await system.Terminate();
+    await ((IAsyncDisposable)inner).DisposeAsync();
+
+    var acks = counts.Sum();
+    var perSecond = acks / elapsed.TotalSeconds;
+    var commits = after.Commits - before.Commits;
+    var perCommit = commits == 0 ? 0 : (double)(after.WritesCommitted - before.WritesCommitted) / commits;
+    Console.WriteLine($"{storeName}, {mode}, {callers} callers: {acks:N0} acknowledged saves in {elapsed.TotalSeconds:F1} s = {perSecond:N0}/s; {commits:N0} container commits, {perCommit:F1} writes per commit");
+    return new SaveResult(perSecond, wrap ? 1 : perCommit);
+}
+
+static string Row(string store, int callers, SaveResult group, SaveResult single) =>
+    $"| {store} | {callers} | {group.PerSecond:N0} | {group.WritesPerCommit:F0} | {single.PerSecond:N0} | {group.PerSecond / single.PerSecond:F1}× |";
+
+async Task<string> Restart(string storeName, Func<bool, ISessionStore> open, int count)
+{
+    // Fill the store directly: 1M rows as the container writes them (a few keys of data each).
+    var store = open(true);
+    await store.InitializeAsync(CancellationToken.None);
+    var now = DateTimeOffset.UtcNow;
+    var data = SessionDataCodec.Encode(Session.EmptyData.SetItem("user", [.. "user-12345"u8]).SetItem("cart", [.. "3 books, 1 lamp"u8]));
+    var fill = Stopwatch.StartNew();
+    const int chunk = 20_000;
+    for (var start = 0; start < count; start += chunk)
+    {
+        var writes = new List<SessionWrite>(chunk);
+        for (var i = start; i < Math.Min(count, start + chunk); i++)
+        {
+            var touched = now - TimeSpan.FromMilliseconds(count - i);
+            writes.Add(SessionWrite.Upsert(new SessionRecord($"bench{i:D15}", data, touched, touched, 1, touched + TimeSpan.FromMinutes(30))));
+        }
+
+        await store.CommitAsync(writes, CancellationToken.None);
+    }
+
+    Console.Error.WriteLine($"{storeName}: filled {count:N0} rows in {fill.Elapsed.TotalSeconds:F1} s");
+    if (store is IAsyncDisposable d)
+    {
+        await d.DisposeAsync();
+    }
+
+    GC.Collect();
+    var reopened = open(false);
+    using var system = ActorSystem.Create("restart", "akka.loglevel = WARNING");
+    var started = Stopwatch.StartNew();
+    var container = system.ActorOf(SessionContainer.Props(SessionSettings.Default, null, null, reopened, SessionStoreSettings.Default));
+    var stats = await container.Ask<SessionStats>(GetSessionStats.Instance, TimeSpan.FromMinutes(5));
+    var elapsed = started.Elapsed;
+    GC.Collect();
+    var heap = GC.GetTotalMemory(forceFullCollection: true);
+    GC.KeepAlive(container);
+    await system.Terminate();
+    if (reopened is IAsyncDisposable r)
+    {
+        await r.DisposeAsync();
+    }
+
+    return $"| {storeName} | {stats.Count:N0} | {elapsed.TotalSeconds:F2} s | {stats.Count / elapsed.TotalSeconds:N0} | {heap / 1024.0 / 1024.0:N0} MiB |";
+}
+
+int Arg(string name, int fallback) =>
+    Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+
+string? ArgString(string name) =>
+    Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+internal sealed record SaveResult(double PerSecond, double WritesPerCommit);
