@@ -312,6 +312,15 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         }
     }
 
+    /// <summary>Call after <see cref="AdjustTime"/> shifted every session's stamps: they are all written behind.</summary>
+    private void TouchedAll()
+    {
+        if (_store is not null)
+        {
+            _table.ForEach((ref SessionTable.Entry e) => _touched.Add(e.Id!));
+        }
+    }
+
     /// <summary>Call before a write: while the store is down, the write is refused at once and nothing changes.</summary>
     private bool StoreRefuses()
     {

@@ -288,6 +288,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             e.CreatedAtTicks = ShiftTicks(e.CreatedAtTicks, delta);
             e.LastModifiedTicks = ShiftTicks(e.LastModifiedTicks, delta);
         });
+        TouchedAll();
         Sender.Tell(new TimeAdjusted(_table.Count));
     }
 

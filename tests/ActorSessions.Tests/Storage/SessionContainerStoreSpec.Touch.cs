@@ -66,6 +66,19 @@ public sealed class SessionContainerStoreTouchSpec : StoreSpecBase
     }
 
     [Fact]
+    public async Task Stamps_shifted_by_AdjustTime_are_written_behind()
+    {
+        var container = NewContainer();
+        var session = await OpenNew(container);
+
+        await Ask<TimeAdjusted>(container, new AdjustTime(TimeSpan.FromHours(-1)));
+        await Ask<SessionStoreFlushed>(container, FlushSessionStore.Instance);
+
+        Assert.Equal(Start - TimeSpan.FromHours(1), Store.Rows[session.Id].CreatedAt);
+        Assert.Equal(Start - TimeSpan.FromHours(1), Store.Rows[session.Id].LastModified);
+    }
+
+    [Fact]
     public async Task Cleanup_deletes_rows_that_expired_a_grace_period_ago()
     {
         var container = NewContainer();
