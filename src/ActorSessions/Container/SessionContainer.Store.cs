@@ -43,6 +43,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
     private long _commits;
     private long _committedWrites;
     private long _failedCommits;
+    private long _probes;
     private int _recovered;
     private int _unreadable;
     private TimeSpan _recoveryDuration;
@@ -508,6 +509,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
 
     private void Probe()
     {
+        _probes++;
         var store = _store!;
         var timeout = _storeSettings.CommitTimeout;
         Task.Run(async () =>
@@ -626,6 +628,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         _commits,
         _committedWrites,
         _failedCommits,
+        _probes,
         (_inFlight?.Dirty.Count ?? 0) + _open.Dirty.Count + _touched.Count,
         _recovered,
         _unreadable,

@@ -6,6 +6,7 @@ namespace ActorSessions;
 /// <param name="Commits">Transactions committed since the container started.</param>
 /// <param name="WritesCommitted">Row writes those transactions carried (group commit: many per transaction).</param>
 /// <param name="FailedCommits">Transactions that failed.</param>
+/// <param name="Probes">How many times the container probed a store that had failed (with backoff).</param>
 /// <param name="PendingWrites">Writes not yet committed: in flight, queued, and touches waiting to be written behind.</param>
 /// <param name="RecoveredSessions">Sessions recovered from the store when the container started.</param>
 /// <param name="UnreadableRows">Rows skipped at recovery because they could not be read.</param>
@@ -17,6 +18,7 @@ public sealed record SessionStoreStats(
     long Commits,
     long WritesCommitted,
     long FailedCommits,
+    long Probes,
     int PendingWrites,
     int RecoveredSessions,
     int UnreadableRows,

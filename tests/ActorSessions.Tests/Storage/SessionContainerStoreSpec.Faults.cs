@@ -124,17 +124,16 @@ public sealed class SessionContainerStoreFaultSpec : StoreSpecBase
     {
         var container = NewContainer();
         var session = await OpenNew(container);
-        var probesAtStart = Store.InitializeCalls;
         await BreakStore(container, session);
+        Store.Fault = new IOException("still down");
 
-        Scheduler.Advance(TimeSpan.FromSeconds(1)); // first probe after 1 s: fails
-        await AwaitAssertAsync(() => Assert.Equal(probesAtStart + 1, Store.InitializeCalls), TimeSpan.FromSeconds(5));
-        await StoreStats(container);
-        Scheduler.Advance(TimeSpan.FromSeconds(1.5)); // next one is 2 s away
-        await StoreStats(container);
-        Assert.Equal(probesAtStart + 1, Store.InitializeCalls);
+        Scheduler.Advance(TimeSpan.FromSeconds(1)); // the first probe, 1 s after the failure
+        Assert.Equal(1, (await StoreStats(container)).Probes);
+        await AwaitAssertAsync(async () => Assert.Equal("still down", (await StoreStats(container)).LastFailure), TimeSpan.FromSeconds(5));
+        Scheduler.Advance(TimeSpan.FromSeconds(1.5)); // the next one waits 2 s
+        Assert.Equal(1, (await StoreStats(container)).Probes);
         Scheduler.Advance(TimeSpan.FromSeconds(0.5));
-        await AwaitAssertAsync(() => Assert.Equal(probesAtStart + 2, Store.InitializeCalls), TimeSpan.FromSeconds(5));
+        Assert.Equal(2, (await StoreStats(container)).Probes);
     }
 
     [Fact]

@@ -38,7 +38,15 @@ public sealed class FakeSessionStore : ISessionStore
     }
 
     /// <summary>Commits wait until <see cref="ReleaseCommits"/>.</summary>
-    public void HoldCommits() => _commitGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    public void HoldCommits()
+    {
+        // Commits from before the hold have all finished: CommitStarted waits for the next one.
+        while (_commitStarted.Wait(0))
+        {
+        }
+
+        _commitGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     public void ReleaseCommits() => _commitGate?.TrySetResult();
 
