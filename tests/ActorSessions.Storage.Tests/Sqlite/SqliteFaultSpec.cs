@@ -52,22 +52,24 @@ public sealed class SqliteFaultSpec : IDisposable
         SessionStoreUnavailableException? full = null;
         for (var i = 0; i < 200 && full is null; i++)
         {
-            var session = await container.OpenNew().ContinueWith(t => t.IsFaulted ? null : t.Result);
-            if (session is null)
-            {
-                break;
-            }
-
             var value = $"{i}:{big}";
             try
             {
-                await container.Save(session, "k", value);
-                acknowledged[session.Id] = value;
+                var session = await container.OpenNew();
+                try
+                {
+                    await container.Save(session, "k", value);
+                    acknowledged[session.Id] = value;
+                }
+                catch (SessionStoreUnavailableException)
+                {
+                    Assert.Null((await container.Get(session.Id)).GetString("k")); // undone; the session itself was committed
+                    throw;
+                }
             }
             catch (SessionStoreUnavailableException e)
             {
                 full = e;
-                Assert.Null((await container.Get(session.Id)).GetString("k")); // undone; the session itself was committed
             }
         }
 
