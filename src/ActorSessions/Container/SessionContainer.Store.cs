@@ -80,8 +80,6 @@ public sealed partial class SessionContainer : IWithUnboundedStash
                 _log.Debug("The session store's cleanup deleted {0} expired rows.", done.Deleted);
             }
         });
-        Receive<FlushSessionStore>(_ => Flush());
-        Receive<GetSessionStoreStats>(_ => Sender.Tell(StoreStats()));
     }
 
     /// <summary>Set by Akka: holds requests back while the container recovers its sessions from the store.</summary>

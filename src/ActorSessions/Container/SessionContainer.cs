@@ -76,6 +76,8 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         });
         Receive<CleanupTick>(_ => StartCleanup());
         Receive<ContinueCleanup>(_ => RunCleanupChunk());
+        Receive<FlushSessionStore>(_ => Flush());
+        Receive<GetSessionStoreStats>(_ => Sender.Tell(StoreStats()));
     }
 
     /// <summary>Set by Akka before the actor starts; runs the periodic cleanup.</summary>
