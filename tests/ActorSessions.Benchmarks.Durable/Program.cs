@@ -27,6 +27,10 @@ Console.WriteLine();
 
 var results = new List<string>();
 
+// Warm-up (JIT, thread pool, file system), not reported: otherwise the first run pays for it.
+await Saves("SQLite", "warm-up", 16, () => Sqlite("warm-up.db"), wrap: false, runSeconds: 2);
+await Saves("SQLite", "warm-up", 16, () => Sqlite("warm-up.db"), wrap: true, runSeconds: 2);
+
 foreach (var callers in callerCounts)
 {
     // SQLite: synchronous = FULL (every commit synced to disk), WAL.
@@ -97,7 +101,7 @@ async Task DropSchemas(params string[] schemas)
     }
 }
 
-async Task<SaveResult> Saves(string storeName, string mode, int callers, Func<ISessionStore> open, bool wrap)
+async Task<SaveResult> Saves(string storeName, string mode, int callers, Func<ISessionStore> open, bool wrap, int? runSeconds = null)
 {
     var inner = open();
     ISessionStore store = wrap ? new OneCommitPerWriteStore(inner) : inner;
@@ -111,7 +115,7 @@ async Task<SaveResult> Saves(string storeName, string mode, int callers, Func<IS
     var before = await container.Ask<SessionStoreStats>(GetSessionStoreStats.Instance, timeout);
 
     var stop = Stopwatch.StartNew();
-    var until = TimeSpan.FromSeconds(seconds);
+    var until = TimeSpan.FromSeconds(runSeconds ?? seconds);
     var counts = await Task.WhenAll(sessions.Select(session => Task.Run(async () =>
     {
         var n = 0;
