@@ -47,10 +47,12 @@ internal static class HomePageHtml
               button.danger { background:#fff; color:var(--danger); border-color:var(--danger); }
               .actions { display:flex; gap:8px; border-top:1px solid var(--line); padding-top:14px; }
               .error { background:#fdecea; color:var(--danger); border:1px solid #f5c2bd; border-radius:6px; padding:8px 10px; margin-bottom:12px; }
-              dl { margin:0; display:grid; grid-template-columns: 1fr auto; row-gap:6px; }
+              dl { margin:0; display:grid; grid-template-columns: minmax(0, 1fr) auto; column-gap:12px; row-gap:6px; }
               dt { color:var(--muted); } dd { margin:0; text-align:right; font-variant-numeric: tabular-nums; font-weight:600; }
               dd.sub, dt.sub { font-weight:normal; padding-left:12px; font-size:13.5px; }
               .empty { color:var(--muted); font-style:italic; }
+              .cleanup { margin:12px 0 0; padding-top:10px; border-top:1px solid var(--line); color:var(--muted); }
+              .cleanup b { color:var(--ink); font-variant-numeric: tabular-nums; }
             </style>
             </head>
             <body>
@@ -110,9 +112,9 @@ internal static class HomePageHtml
         Stat(sb, "deleted", "logged out", stats.Deleted.ToString(CultureInfo.InvariantCulture), sub: true);
         Stat(sb, "evicted", "evicted", stats.Evicted.ToString(CultureInfo.InvariantCulture), sub: true);
         Stat(sb, "renewed", "renewed (old ids)", stats.Renewed.ToString(CultureInfo.InvariantCulture), sub: true);
-        Stat(sb, "cleanup", "Last cleanup", Duration(stats.LastCleanupDuration.TotalMilliseconds, stats.LastCleanupRemoved));
+        sb.Append("  </dl>\n  <p class=\"cleanup\">Last cleanup<br><b id=\"stat-cleanup\">")
+            .Append(Duration(stats.LastCleanupDuration.TotalMilliseconds, stats.LastCleanupRemoved)).Append("</b></p>\n");
         sb.Append("""
-              </dl>
               <p class="note" id="stats-updated">Refreshes every 2 seconds.</p>
             </section>
             </main>
