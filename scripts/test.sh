@@ -5,4 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The browser spec drives Debian's Chromium (the machine cannot download a browser build).
+bash scripts/ensure-chromium.sh
+
 dotnet test ActorSessions.sln -c Release --logger "console;verbosity=normal" "$@"
