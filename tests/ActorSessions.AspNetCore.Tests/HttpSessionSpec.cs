@@ -276,4 +276,35 @@ public sealed class HttpSessionSpec
 
         Assert.Equal("12 v1", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task ISession_Id_is_a_correlation_id_not_the_secret_session_id_and_changes_with_renewal()
+    {
+        await using var app = await SessionTestApp.StartAsync(endpoints =>
+        {
+            endpoints.MapPost("/set", (HttpContext c) =>
+            {
+                c.Session.SetString("a", "1");
+                return "ok";
+            });
+            endpoints.MapGet("/id", (HttpContext c) => c.Session.Id);
+            endpoints.MapPost("/renew", async (HttpContext c) =>
+            {
+                await c.RenewSessionIdAsync();
+                return "ok";
+            });
+        });
+        var cookies = new CookieContainer();
+        using var browser = app.Browser(cookies);
+        await browser.PostAsync("/set", null);
+
+        var id = await browser.GetStringAsync("/id");
+        var again = await browser.GetStringAsync("/id");
+        await browser.PostAsync("/renew", null);
+        var renewed = await browser.GetStringAsync("/id");
+
+        Assert.Equal(id, again);
+        Assert.NotEqual(id, renewed);
+        Assert.DoesNotContain(cookies.GetCookies(app.BaseAddress)[Cookies.Name]!.Value, new[] { id, renewed });
+    }
 }

@@ -13,9 +13,3 @@ internal sealed record ContainerStats(int Sessions, long Created, EndedSessions 
         new EndedSessions(stats.Expired, stats.Deleted, stats.Evicted, stats.Renewed),
         new CleanupStats(stats.LastCleanupDuration.TotalMilliseconds, stats.LastCleanupRemoved));
 }
-
-/// <summary>Sessions ended, by reason.</summary>
-internal sealed record EndedSessions(long Expired, long Deleted, long Evicted, long Renewed);
-
-/// <summary>A cleanup's duration (milliseconds) and the sessions it removed.</summary>
-internal sealed record CleanupStats(double DurationMs, int Removed);
