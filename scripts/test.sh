@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The browser spec drives Debian's Chromium (the machine cannot download a browser build).
+bash scripts/ensure-chromium.sh
+
 results="$PWD/TestResults"
 rm -rf "$results"
 status=0
