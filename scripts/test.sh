@@ -5,8 +5,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# A throwaway PostgreSQL server for the store tests (installed with apt-get when missing); sourced so
-# its connection string reaches dotnet test, and stopped when this script exits, pass or fail.
-source scripts/ensure-postgres.sh
+# The browser spec drives Debian's Chromium (the machine cannot download a browser build).
+bash scripts/ensure-chromium.sh
 
-dotnet test ActorSessions.sln -c Release --logger "console;verbosity=normal" "$@"
+results="$PWD/TestResults"
+rm -rf "$results"
+status=0
+dotnet test ActorSessions.sln -c Release --results-directory "$results" \
+  --logger "console;verbosity=normal" --logger trx "$@" || status=$?
+
+# One closing line over every test project, from the TRX reports.
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+  e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0})) skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"

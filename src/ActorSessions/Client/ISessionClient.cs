@@ -34,4 +34,8 @@ public interface ISessionClient
 
     /// <summary>Sends <see cref="GetSessionStats"/>.</summary>
     Task<SessionStats> GetStatsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Sends <see cref="UpdateSession"/>: a delta save that writes only the keys it names, or only touches the session.</summary>
+    /// <exception cref="SessionNotFoundException">The container does not hold the session.</exception>
+    Task<SessionSaved> UpdateAsync(UpdateSession update, CancellationToken cancellationToken = default);
 }

@@ -90,4 +90,15 @@ public sealed class SessionClient : ISessionClient
         SessionNotFound notFound => new SessionNotFoundException(notFound.SessionId),
         _ => new InvalidOperationException($"The session container answered with an unexpected {reply.GetType().Name}."),
     };
+
+    /// <inheritdoc />
+    public async Task<SessionSaved> UpdateAsync(UpdateSession update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return await AskAsync<object>(update, cancellationToken).ConfigureAwait(false) switch
+        {
+            SessionSaved saved => saved,
+            var other => throw NotFoundOrUnexpected(other),
+        };
+    }
 }

@@ -60,6 +60,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
 
         Receive<OpenSession>(Handle);
         Receive<SaveSession>(Handle);
+        Receive<UpdateSession>(Handle);
         Receive<GetSession>(Handle);
         Receive<DeleteSession>(Handle);
         Receive<RenewSessionId>(Handle);

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Options;
+
+namespace ActorSessions.AspNetCore;
+
+/// <summary>Reports invalid <see cref="ActorSessionsHttpOptions"/> when the options are first read, with the reason.</summary>
+internal sealed class ActorSessionsHttpOptionsValidator : IValidateOptions<ActorSessionsHttpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ActorSessionsHttpOptions options)
+    {
+        try
+        {
+            options.Validate();
+            return ValidateOptionsResult.Success;
+        }
+        catch (ArgumentException e)
+        {
+            return ValidateOptionsResult.Fail(e.Message);
+        }
+    }
+}

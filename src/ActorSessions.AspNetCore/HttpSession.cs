@@ -1,0 +1,494 @@
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSessions.AspNetCore;
+
+/// <summary>
+/// One request's view of its session: ASP.NET Core's <see cref="ISession"/> (what <c>HttpContext.Session</c>
+/// returns) over the <see cref="SessionContainer"/>, and the typed <see cref="Session"/> through <see cref="Current"/>.
+/// </summary>
+/// <remarks>
+/// <para>The middleware loads the session before the endpoint runs when the request carries a cookie (which
+/// also slides its expiry), so reads never block. A request that writes nothing creates no session and sets
+/// no cookie. At the end of the request only the keys that changed are sent, as a delta, so requests that
+/// write different keys of one session concurrently all keep their writes.</para>
+/// <para>Strict ids: a cookie that names a session the container does not hold is never adopted; the first
+/// write creates a session with a fresh id and the cookie is replaced.</para>
+/// <para>Not thread-safe, like every <see cref="ISession"/>: use it from the request's own flow.</para>
+/// </remarks>
+public sealed class HttpSession : ISession
+{
+    private readonly HttpContext _context;
+    private readonly ISessionClient _client;
+    private readonly ActorSessionsHttpOptions _options;
+    private readonly ILogger _logger;
+    private readonly string? _presentedId;
+
+    // This request's changes on top of _stored: a value to write, or null to remove.
+    private readonly Dictionary<string, byte[]?> _changes = new(StringComparer.Ordinal);
+    private bool _clear;
+
+    private LoadState _state;
+    private Exception? _loadError;
+    private Session? _stored;
+    private string? _placeholderId;
+    private CookieAction _cookie;
+    private bool _discardChanges;
+
+    internal HttpSession(HttpContext context, ISessionClient client, ActorSessionsHttpOptions options, ILogger logger, string? presentedId)
+    {
+        _context = context;
+        _client = client;
+        _options = options;
+        _logger = logger;
+        _presentedId = presentedId;
+    }
+
+    private enum LoadState
+    {
+        NotLoaded,
+        Loaded,
+        Unavailable,
+    }
+
+    private enum CookieAction
+    {
+        None,
+        Set,
+        Delete,
+    }
+
+    /// <summary>
+    /// <see langword="false"/> when the container could not be reached in time to load the session; reads then
+    /// find nothing and writes throw.
+    /// </summary>
+    public bool IsAvailable => _state == LoadState.Loaded;
+
+    /// <summary>
+    /// A correlation id for logs, derived one-way from the session id, so it can be shown or logged without
+    /// giving the session away (the session id itself is a bearer secret and lives only in the cookie). It
+    /// changes when the id is renewed. While no session exists, it is a random value for this request, as
+    /// in ASP.NET Core's own session before the session is established.
+    /// </summary>
+    public string Id => _stored is { } s ? CorrelationId(s.Id) : _placeholderId ??= Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>The keys the session holds, this request's changes included.</summary>
+    public IEnumerable<string> Keys
+    {
+        get
+        {
+            var keys = new List<string>();
+            if (_stored is { } s && !_clear)
+            {
+                keys.AddRange(s.Keys.Where(k => !_changes.ContainsKey(k)));
+            }
+
+            keys.AddRange(_changes.Where(c => c.Value is not null).Select(c => c.Key));
+            return keys;
+        }
+    }
+
+    /// <summary><see langword="true"/> when a session exists in the container for this request (loaded, or created by it).</summary>
+    public bool Exists => _stored is not null;
+
+    /// <summary><see langword="true"/> when this request created the session.</summary>
+    public bool IsNew { get; private set; }
+
+    /// <summary><see langword="true"/> when this request has changes the container does not have yet.</summary>
+    public bool IsModified => _clear || _changes.Count > 0;
+
+    /// <summary>
+    /// The session as a typed <see cref="Session"/>: the container's copy with this request's changes on top,
+    /// or <see langword="null"/> while no session exists. Its stamps and version are the container's as last seen.
+    /// </summary>
+    public Session? Current
+    {
+        get
+        {
+            if (_stored is not { } s)
+            {
+                return null;
+            }
+
+            if (!IsModified)
+            {
+                return s;
+            }
+
+            var data = _clear ? Session.EmptyData : s.Data;
+            foreach (var (key, value) in _changes)
+            {
+                data = value is null ? data.Remove(key) : data.SetItem(key, ImmutableArray.Create(value));
+            }
+
+            return s with { Data = data };
+        }
+    }
+
+    /// <inheritdoc />
+    public bool TryGetValue(string key, [NotNullWhen(true)] out byte[]? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (_changes.TryGetValue(key, out var changed))
+        {
+            value = changed?.ToArray();
+            return value is not null;
+        }
+
+        if (!_clear && _stored is { } s && s.TryGetValue(key, out var stored))
+        {
+            value = stored.ToArray();
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="SessionLimitExceededException">The key or value is too long, or the session would hold too many keys; nothing is stored.</exception>
+    /// <exception cref="InvalidOperationException">The session is unavailable, or a new session would be needed after the response started.</exception>
+    public void Set(string key, byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        EnsureWritable();
+        if (key.Length > _options.MaxKeyLength)
+        {
+            throw new SessionLimitExceededException(
+                $"The session key is {key.Length} characters long; the limit is {_options.MaxKeyLength}. Nothing was stored.");
+        }
+
+        if (value.Length > _options.MaxValueBytes)
+        {
+            throw new SessionLimitExceededException(
+                $"The value for session key '{Shorten(key)}' is {value.Length} bytes; the limit is {_options.MaxValueBytes}. Nothing was stored.",
+                StatusCodes.Status413PayloadTooLarge);
+        }
+
+        if (!Contains(key) && Count() >= _options.MaxKeys)
+        {
+            throw new SessionLimitExceededException(
+                $"The session already holds {_options.MaxKeys} keys, the limit; '{Shorten(key)}' was not stored.");
+        }
+
+        if (_stored is null && _context.Response.HasStarted)
+        {
+            throw new InvalidOperationException("The session cannot be established after the response has started: its cookie could no longer be sent.");
+        }
+
+        if (!_clear && _stored is { } s && s.TryGetValue(key, out var current) && current.AsSpan().SequenceEqual(value))
+        {
+            // Back to what the container holds: nothing to write for this key.
+            _changes.Remove(key);
+            return;
+        }
+
+        _changes[key] = value.ToArray();
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The session is unavailable.</exception>
+    public void Remove(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        EnsureWritable();
+        if (!_clear && _stored is { } s && s.TryGetValue(key, out _))
+        {
+            _changes[key] = null;
+        }
+        else
+        {
+            _changes.Remove(key);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The session is unavailable.</exception>
+    public void Clear()
+    {
+        EnsureWritable();
+        _clear |= _stored is { Count: > 0 };
+        _changes.Clear();
+    }
+
+    /// <summary>
+    /// Loads the session from the container. The middleware has already done it before the endpoint runs,
+    /// so this returns at once, or throws again when that load failed.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The container did not answer within <see cref="ActorSessionsHttpOptions.IOTimeout"/>.</exception>
+    /// <exception cref="InvalidOperationException">The container could not be asked.</exception>
+    public async Task LoadAsync(CancellationToken cancellationToken = default)
+    {
+        switch (_state)
+        {
+            case LoadState.Loaded:
+                return;
+            case LoadState.Unavailable:
+                throw _loadError is OperationCanceledException
+                    ? new OperationCanceledException("Timed out loading the session.", _loadError)
+                    : new InvalidOperationException("The session could not be loaded from the session container.", _loadError);
+        }
+
+        if (_presentedId is null)
+        {
+            _state = LoadState.Loaded;
+            return;
+        }
+
+        try
+        {
+            // An empty delta loads and touches at once: a request with a cookie slides the expiry even when
+            // the endpoint never reads the session, and an unknown id creates nothing.
+            _stored = (await WithTimeout(ct => _client.UpdateAsync(new UpdateSession(_presentedId), ct), "loading", cancellationToken).ConfigureAwait(false)).Session;
+            _state = LoadState.Loaded;
+        }
+        catch (SessionNotFoundException)
+        {
+            _stored = null;
+            _state = LoadState.Loaded;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _state = LoadState.Unavailable;
+            _loadError = e;
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends this request's changes to the container: creates the session first when none exists (with a
+    /// fresh id, and the cookie to go with it), then writes only the changed keys. Does nothing when nothing
+    /// changed. The middleware calls it before the response starts and again at the end of the request.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The container did not answer within <see cref="ActorSessionsHttpOptions.IOTimeout"/>.</exception>
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        if (_state != LoadState.Loaded || !IsModified)
+        {
+            return;
+        }
+
+        if (_discardChanges)
+        {
+            DropChanges();
+            return;
+        }
+
+        var update = TakeChanges();
+        if (_stored is null && !await TryEstablishAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        try
+        {
+            _stored = (await WithTimeout(ct => _client.UpdateAsync(update with { SessionId = _stored!.Id }, ct), "committing", cancellationToken).ConfigureAwait(false)).Session;
+        }
+        catch (SessionNotFoundException)
+        {
+            // It ended between load and commit (expired, logged out in another tab): the changes go to a
+            // fresh session, never to the old id.
+            _stored = null;
+            if (!await TryEstablishAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            _stored = (await WithTimeout(ct => _client.UpdateAsync(update with { SessionId = _stored!.Id, Clear = false }, ct), "committing", cancellationToken).ConfigureAwait(false)).Session;
+        }
+    }
+
+    /// <summary>
+    /// Gives the session a fresh id and retires the old one, keeping its data: call it at login, against
+    /// session fixation. The new cookie goes out with this response. Does nothing while no session exists
+    /// (a session created later gets a fresh id anyway).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The response has started, or the session is unavailable.</exception>
+    public async Task RenewIdAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        if (_context.Response.HasStarted)
+        {
+            throw new InvalidOperationException("The session id cannot be renewed after the response has started: the new cookie could no longer be sent.");
+        }
+
+        if (_stored is not { } s)
+        {
+            return;
+        }
+
+        try
+        {
+            var renewed = await WithTimeout(ct => _client.RenewAsync(s.Id, ct), "renewing", cancellationToken).ConfigureAwait(false);
+            _stored = renewed.Session;
+            _cookie = CookieAction.Set;
+        }
+        catch (SessionNotFoundException)
+        {
+            _stored = null;
+        }
+    }
+
+    /// <summary>
+    /// Ends the session (logout): the container deletes it, this request's changes are dropped and the
+    /// cookie is deleted. A write after it starts a new session with a fresh id.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The response has started.</exception>
+    public async Task EndAsync(CancellationToken cancellationToken = default)
+    {
+        if (_context.Response.HasStarted)
+        {
+            throw new InvalidOperationException("The session cannot be ended after the response has started: the cookie could no longer be deleted.");
+        }
+
+        // The presented id too: logout must work even when loading the session failed.
+        var id = _stored?.Id ?? _presentedId;
+        if (id is not null)
+        {
+            await WithTimeout(ct => _client.DeleteAsync(id, ct), "ending", cancellationToken).ConfigureAwait(false);
+        }
+
+        _stored = null;
+        IsNew = false;
+        DropChanges();
+        _cookie = _presentedId is null ? CookieAction.None : CookieAction.Delete;
+        if (_state == LoadState.Unavailable)
+        {
+            // There is nothing left to load: the request can go on with an empty session.
+            _state = LoadState.Loaded;
+        }
+    }
+
+    /// <summary>Stops this request's changes from being stored: the request failed.</summary>
+    internal void DiscardChanges()
+    {
+        _discardChanges = true;
+        DropChanges();
+    }
+
+    /// <summary>Adds the Set-Cookie this request needs, if any: once, just before the response starts.</summary>
+    internal void WriteCookie()
+    {
+        var action = _cookie;
+        _cookie = CookieAction.None;
+        if (action == CookieAction.None)
+        {
+            return;
+        }
+
+        var response = _context.Response;
+        var cookie = _options.Cookie;
+        var cookieOptions = cookie.Build(_context);
+        if (action == CookieAction.Set && _stored is { } s)
+        {
+            response.Cookies.Append(cookie.Name!, s.Id, cookieOptions);
+        }
+        else
+        {
+            response.Cookies.Delete(cookie.Name!, cookieOptions);
+        }
+
+        // A response that carries a session cookie must never be cached and served to someone else.
+        response.Headers.CacheControl = "no-store";
+    }
+
+    private async Task<bool> TryEstablishAsync(CancellationToken cancellationToken)
+    {
+        if (_context.Response.HasStarted)
+        {
+            _logger.LogError("The session changes of this request were dropped: a new session was needed after the response had started, too late to send its cookie.");
+            return false;
+        }
+
+        var opened = await WithTimeout(ct => _client.OpenAsync(null, ct), "creating", cancellationToken).ConfigureAwait(false);
+        _stored = opened.Session;
+        IsNew = true;
+        _cookie = CookieAction.Set;
+        return true;
+    }
+
+    private UpdateSession TakeChanges()
+    {
+        var set = ImmutableDictionary.CreateBuilder<string, ImmutableArray<byte>>(StringComparer.Ordinal);
+        var remove = ImmutableArray.CreateBuilder<string>();
+        foreach (var (key, value) in _changes)
+        {
+            if (value is null)
+            {
+                remove.Add(key);
+            }
+            else
+            {
+                set[key] = ImmutableArray.Create(value);
+            }
+        }
+
+        var update = new UpdateSession(string.Empty, set.ToImmutable(), remove.ToImmutable(), _clear);
+        DropChanges();
+        return update;
+    }
+
+    private void DropChanges()
+    {
+        _changes.Clear();
+        _clear = false;
+    }
+
+    private bool Contains(string key) =>
+        _changes.TryGetValue(key, out var changed) ? changed is not null : !_clear && _stored is { } s && s.TryGetValue(key, out _);
+
+    private int Count()
+    {
+        var count = _clear || _stored is null ? 0 : _stored.Count;
+        foreach (var (key, value) in _changes)
+        {
+            var stored = !_clear && _stored is { } s && s.TryGetValue(key, out _);
+            count += (value is null, stored) switch
+            {
+                (true, true) => -1,
+                (false, false) => 1,
+                _ => 0,
+            };
+        }
+
+        return count;
+    }
+
+    private void EnsureWritable()
+    {
+        if (_state == LoadState.Unavailable)
+        {
+            throw new InvalidOperationException("The session is unavailable: the session container could not be reached in time. Nothing was stored.", _loadError);
+        }
+
+        if (_state == LoadState.NotLoaded)
+        {
+            throw new InvalidOperationException("The session has not been loaded; it is served by the ActorSessions middleware (app.UseActorSessions()).");
+        }
+    }
+
+    private async Task<T> WithTimeout<T>(Func<CancellationToken, Task<T>> call, string what, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(_options.IOTimeout);
+        try
+        {
+            return await call(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(
+                $"The session container did not answer within {_options.IOTimeout.TotalMilliseconds:0} ms while {what} the session.", e, cts.Token);
+        }
+    }
+
+    private static string CorrelationId(string sessionId) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sessionId)).AsSpan(0, 8));
+
+    private static string Shorten(string key) => key.Length <= 64 ? key : key[..64] + "...";
+}

@@ -1,0 +1,86 @@
+using ActorSessions.AspNetCore;
+using ActorSessions.Server.Sessions;
+
+namespace ActorSessions.Server.Pages;
+
+/// <summary>
+/// <c>GET /</c>: the visitor's session (visits, stamps, keys and values) with forms to change it, and a live
+/// panel of container statistics. The forms post to <c>/session/...</c> and come back with a redirect,
+/// so the page works without script; only the statistics panel refreshes itself with script.
+/// </summary>
+internal static class HomePage
+{
+    public static IEndpointRouteBuilder MapHomePage(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/", async (HttpContext context, ISessionClient client) =>
+        {
+            var snapshot = await SessionView.VisitAsync(context);
+            var stats = await client.GetStatsAsync(context.RequestAborted);
+            return Results.Content(HomePageHtml.Render(snapshot, stats, context.Request.Query["error"]), "text/html; charset=utf-8");
+        });
+
+        var forms = endpoints.MapGroup("/session").AddEndpointFilter(SameOriginOnly);
+
+        forms.MapPost("/data", async (HttpContext context) =>
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            var key = form["key"].ToString().Trim();
+            if (key.Length == 0)
+            {
+                return BackHome("Give the value a key.");
+            }
+
+            try
+            {
+                context.Session.SetString(SessionView.DataPrefix + key, form["value"].ToString());
+            }
+            catch (SessionLimitExceededException e)
+            {
+                return BackHome(e.Message);
+            }
+
+            return BackHome();
+        });
+
+        forms.MapPost("/data/remove", async (HttpContext context) =>
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            context.Session.Remove(SessionView.DataPrefix + form["key"]);
+            return BackHome();
+        });
+
+        forms.MapPost("/renew", async (HttpContext context) =>
+        {
+            await context.RenewSessionIdAsync();
+            return BackHome();
+        });
+
+        forms.MapPost("/logout", async (HttpContext context) =>
+        {
+            await context.EndSessionAsync();
+            return BackHome();
+        });
+
+        return endpoints;
+    }
+
+    // Post/redirect/get: a reload does not post the form again.
+    private static IResult BackHome(string? error = null) =>
+        Results.Redirect(error is null ? "/" : "/?error=" + Uri.EscapeDataString(error), permanent: false, preserveMethod: false);
+
+    /// <summary>
+    /// Refuses a form posted from another site. The SameSite=Lax cookie already keeps the session out of a
+    /// cross-site post; this also refuses it when a browser sends the cookie anyway.
+    /// </summary>
+    private static async ValueTask<object?> SameOriginOnly(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var request = invocation.HttpContext.Request;
+        var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
+        var origin = request.Headers.Origin.ToString();
+        var crossSite = fetchSite is "cross-site" or "same-site"
+            || (origin.Length > 0 && origin != "null" && !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase));
+        return crossSite
+            ? Results.Text("Cross-site form posts are refused.", statusCode: StatusCodes.Status403Forbidden)
+            : await next(invocation);
+    }
+}

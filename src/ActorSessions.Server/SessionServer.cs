@@ -1,0 +1,66 @@
+using ActorSessions.AspNetCore;
+using ActorSessions.Hosting;
+using ActorSessions.Server.Api;
+using ActorSessions.Server.Health;
+using ActorSessions.Server.Pages;
+using Akka.Hosting;
+
+namespace ActorSessions.Server;
+
+/// <summary>
+/// Builds the session server: Microsoft.Extensions.Hosting with an Akka.NET actor system (Akka.Hosting)
+/// that runs the session container, the ActorSessions middleware, the page at <c>/</c> and the JSON API.
+/// </summary>
+public static class SessionServer
+{
+    /// <summary>The actor system's name.</summary>
+    public const string ActorSystemName = "actor-sessions-server";
+
+    /// <summary>Builds the server; <c>RunAsync</c> starts it and stops it cleanly on Ctrl-C, actor system included.</summary>
+    /// <param name="args">Command-line arguments: the usual .NET configuration (<c>--urls</c>, <c>--ActorSessions:Http:MaxKeys=10</c>, ...).</param>
+    /// <param name="configure">Changes to the builder before it is built (the tests use it).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        // The content root is the binary's folder, so appsettings.json and hocon/ are found from any working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        var hoconFile = Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["ActorSessions:HoconFile"] ?? "hocon/server.conf");
+        builder.Services.AddAkka(ActorSystemName, akka =>
+        {
+            if (File.Exists(hoconFile))
+            {
+                akka.AddHoconFile(hoconFile, HoconAddMode.Prepend);
+            }
+
+            akka.ConfigureLoggers(loggers =>
+                {
+                    // Akka's log goes through Microsoft.Extensions.Logging: one log, one configuration.
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
+                .WithActorSessions();
+        });
+
+        builder.Services.AddOptions<ActorSessionsHttpOptions>().Bind(builder.Configuration.GetSection("ActorSessions:Http"));
+        builder.Services.AddActorSessions();
+        builder.Services.AddHealthChecks().AddCheck<SessionContainerHealthCheck>("session-container");
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        if (!File.Exists(hoconFile))
+        {
+            app.Logger.LogWarning("The server's HOCON file {File} was not found; the library defaults apply.", hoconFile);
+        }
+
+        app.UseActorSessions();
+        app.MapHealthChecks("/healthz");
+        app.MapHomePage();
+        app.MapSessionApi();
+        app.MapStatsApi();
+        return app;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+
+namespace ActorSessions;
+
+// Delta saves (UpdateSession): only the keys a request changed are written, so concurrent requests that
+// change different keys of one session do not overwrite each other, as a whole-session save would.
+public sealed partial class SessionContainer
+{
+    private void Handle(UpdateSession update)
+    {
+        if (Invalid(update.SessionId, nameof(UpdateSession)) is { } badId)
+        {
+            Refuse(badId);
+            return;
+        }
+
+        if (InvalidDelta(update) is { } badDelta)
+        {
+            Refuse(badDelta);
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        var slot = FindLive(update.SessionId, now);
+        if (slot == SessionTable.None)
+        {
+            Sender.Tell(new SessionNotFound(update.SessionId));
+            return;
+        }
+
+        ref var entry = ref _table[slot];
+        if (!update.IsTouchOnly)
+        {
+            var data = update.Clear ? Session.EmptyData : entry.Data ?? Session.EmptyData;
+            if (!update.Remove.IsDefaultOrEmpty)
+            {
+                data = data.RemoveRange(update.Remove);
+            }
+
+            if (update.Set is { Count: > 0 } set)
+            {
+                data = data.SetItems(set);
+            }
+
+            entry.Data = data.Count == 0 ? null : data;
+            entry.Version++;
+        }
+
+        _table.Touch(slot, now, WallTicks());
+        Sender.Tell(new SessionSaved(Snapshot(slot)));
+    }
+
+    private static ArgumentException? InvalidDelta(UpdateSession update)
+    {
+        if (update.Set is { } set)
+        {
+            foreach (var (key, value) in set)
+            {
+                if (value.IsDefault)
+                {
+                    return new ArgumentException($"The value under key '{key}' is a default ImmutableArray; store an empty array instead.", nameof(UpdateSession.Set));
+                }
+            }
+        }
+
+        if (!update.Remove.IsDefaultOrEmpty)
+        {
+            foreach (var key in update.Remove)
+            {
+                if (key is null)
+                {
+                    return new ArgumentException("UpdateSession.Remove holds a null key.", nameof(UpdateSession.Remove));
+                }
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using ActorSessions.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSessions.AspNetCore.Tests.Server;
+
+/// <summary>The real session server, built as <c>dotnet run</c> builds it, on 127.0.0.1 with a free port.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public ISessionClient Container => _app!.Services.GetRequiredService<ISessionClient>();
+
+    public async Task InitializeAsync()
+    {
+        _app = SessionServer.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Logging.ClearProviders());
+        await _app.StartAsync();
+        BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>A client that keeps cookies like a browser: one visitor.</summary>
+    public HttpClient Visitor(CookieContainer? cookies = null) =>
+        new(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), AllowAutoRedirect = false })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+}
