@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 # The browser spec drives Debian's Chromium (the machine cannot download a browser build).
 bash scripts/ensure-chromium.sh
 
+# A throwaway PostgreSQL server for the store tests (installed with apt-get when missing); sourced so
+# its connection string reaches dotnet test, and stopped by its EXIT trap when this script ends.
+source scripts/ensure-postgres.sh
+
 results="$PWD/TestResults"
 rm -rf "$results"
 status=0

@@ -3,6 +3,7 @@ using ActorSessions.Hosting;
 using ActorSessions.Server.Api;
 using ActorSessions.Server.Health;
 using ActorSessions.Server.Pages;
+using ActorSessions.Server.Sessions;
 using Akka.Hosting;
 
 namespace ActorSessions.Server;
@@ -42,7 +43,7 @@ public static class SessionServer
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })
-                .WithActorSessions();
+                .WithActorSessions(options => ServerSessionStore.Use(options, builder.Configuration));
         });
 
         builder.Services.AddOptions<ActorSessionsHttpOptions>().Bind(builder.Configuration.GetSection("ActorSessions:Http"));

@@ -11,6 +11,7 @@ namespace ActorSessions.AspNetCore.Tests.Server;
 /// <summary>The real session server, built as <c>dotnet run</c> builds it, on 127.0.0.1 with a free port.</summary>
 public sealed class ServerFixture : IAsyncLifetime
 {
+    private readonly string _data = Directory.CreateTempSubdirectory("actorsessions-server-").FullName;
     private WebApplication? _app;
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -19,7 +20,12 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = SessionServer.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Logging.ClearProviders());
+        // A SQLite file of its own: the server's default store, without sessions of earlier runs.
+        _app = SessionServer.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.Configuration["ActorSessions:SqlitePath"] = Path.Combine(_data, "sessions.db");
+        });
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
     }
@@ -31,6 +37,8 @@ public sealed class ServerFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+
+        Directory.Delete(_data, recursive: true);
     }
 
     /// <summary>A client that keeps cookies like a browser: one visitor.</summary>

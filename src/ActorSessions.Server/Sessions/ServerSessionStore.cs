@@ -1,0 +1,49 @@
+using ActorSessions.Hosting;
+using ActorSessions.PostgreSql;
+using ActorSessions.Sqlite;
+using Akka.Event;
+
+namespace ActorSessions.Server.Sessions;
+
+/// <summary>
+/// Where the server keeps its sessions: in PostgreSQL when it is given a connection string, otherwise in a
+/// SQLite file (by default <c>data/sessions.db</c> under the working directory, which git ignores).
+/// </summary>
+internal static class ServerSessionStore
+{
+    /// <summary>.NET configuration key of a PostgreSQL connection string (env: <c>ActorSessions__PostgreSql</c>); overrides HOCON's.</summary>
+    public const string PostgreSqlKey = "ActorSessions:PostgreSql";
+
+    /// <summary>.NET configuration key of the SQLite file (env: <c>ActorSessions__SqlitePath</c>); overrides HOCON's.</summary>
+    public const string SqlitePathKey = "ActorSessions:SqlitePath";
+
+    /// <summary>Sets the container's store; <paramref name="configuration"/> is read when the actor system starts.</summary>
+    public static void Use(ActorSessionsOptions options, IConfiguration configuration)
+    {
+        options.SessionStore = system =>
+        {
+            var config = system.Settings.Config;
+            var postgres = PostgreSqlSessionStoreOptions.FromConfig(config);
+            if (configuration[PostgreSqlKey] is { Length: > 0 } connectionString)
+            {
+                postgres.ConnectionString = connectionString;
+            }
+
+            if (!string.IsNullOrWhiteSpace(postgres.ConnectionString))
+            {
+                system.Log.Info("Sessions are kept in PostgreSQL (schema {0}).", postgres.Schema);
+                return new PostgreSqlSessionStore(postgres);
+            }
+
+            var sqlite = SqliteSessionStoreOptions.FromConfig(config);
+            if (configuration[SqlitePathKey] is { Length: > 0 } path)
+            {
+                sqlite.Path = path;
+            }
+
+            var store = new SqliteSessionStore(sqlite);
+            system.Log.Info("Sessions are kept in SQLite at {0}.", store.DatabasePath);
+            return store;
+        };
+    }
+}
