@@ -29,6 +29,17 @@ public sealed partial class SessionContainer
             return;
         }
 
+        if (!update.IsTouchOnly)
+        {
+            // A change is a write like SaveSession: refused while the store is down, answered once committed.
+            if (StoreRefuses())
+            {
+                return;
+            }
+
+            BeforeWrite(update.SessionId, slot);
+        }
+
         ref var entry = ref _table[slot];
         if (!update.IsTouchOnly)
         {
@@ -48,7 +59,13 @@ public sealed partial class SessionContainer
         }
 
         _table.Touch(slot, now, WallTicks());
-        Sender.Tell(new SessionSaved(Snapshot(slot)));
+        if (update.IsTouchOnly)
+        {
+            // Like an OpenSession touch: written behind, never waited for.
+            Touched(slot);
+        }
+
+        Acknowledge(new SessionSaved(Snapshot(slot)));
     }
 
     private static ArgumentException? InvalidDelta(UpdateSession update)

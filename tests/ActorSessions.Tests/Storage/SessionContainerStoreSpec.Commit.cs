@@ -172,10 +172,4 @@ public sealed class SessionContainerStoreCommitSpec : StoreSpecBase
         caller.ExpectMsg<SessionSaved>();
         caller.ExpectMsg<SessionStoreFlushed>();
     }
-
-    private static System.Collections.Immutable.ImmutableDictionary<string, System.Collections.Immutable.ImmutableArray<byte>> Decode(SessionRecord record)
-    {
-        Assert.True(SessionDataCodec.TryDecode(record.Data, out var data, out var error), error);
-        return data ?? Session.EmptyData;
-    }
 }

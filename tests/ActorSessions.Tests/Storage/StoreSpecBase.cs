@@ -69,6 +69,13 @@ public abstract class StoreSpecBase : Akka.TestKit.Xunit2.TestKit
     protected async Task AwaitAvailable(IActorRef container) =>
         await AwaitAssertAsync(async () => Assert.True((await StoreStats(container)).Available), TimeSpan.FromSeconds(5));
 
+    /// <summary>A stored row's data, decoded; fails the spec when it cannot be.</summary>
+    protected static ImmutableDictionary<string, ImmutableArray<byte>> Decode(SessionRecord record)
+    {
+        Assert.True(SessionDataCodec.TryDecode(record.Data, out var data, out var error), error);
+        return data ?? Session.EmptyData;
+    }
+
     protected static SessionRecord Row(string id, DateTimeOffset lastModified, long version = 3, string? value = "v", DateTimeOffset? created = null, TimeSpan? idle = null) =>
         new(
             id,
