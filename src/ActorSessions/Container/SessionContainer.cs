@@ -64,6 +64,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         Receive<DeleteSession>(m => Sender.Tell(Handle(m)));
         Receive<RenewSessionId>(m => Sender.Tell(Handle(m)));
         Receive<AdjustTime>(m => Sender.Tell(Handle(m)));
+        Receive<SessionBatch>(m => Sender.Tell(Handle(m)));
         Receive<GetSessionStats>(_ => Sender.Tell(Stats()));
         Receive<CleanupSessions>(_ =>
         {
