@@ -56,12 +56,17 @@ internal sealed class RequestCoalescer : IDisposable
             return Task.FromCanceled<T>(cancellationToken);
         }
 
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), typeof(SessionClient));
         var call = new PendingCall<T>(request, _time.GetTimestamp() + _timeoutTicks);
         call.CancelWith(cancellationToken);
-        BatchInFlight? send;
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, typeof(SessionClient));
+            if (_disposed)
+            {
+                call.Fail(new ObjectDisposedException(nameof(SessionClient)));
+                return call.Task;
+            }
+
             _queue.Enqueue(call);
             if (!_timerRunning)
             {
@@ -69,24 +74,20 @@ internal sealed class RequestCoalescer : IDisposable
                 _timer.Change(_tick, _tick);
             }
 
-            send = NextBatch();
+            SendNextBatch();
         }
 
-        send?.Send(_container);
         return call.Task;
     }
 
     /// <summary>A message was answered: its place is free for the calls that queued up meanwhile.</summary>
     public void Replied(BatchInFlight batch)
     {
-        BatchInFlight? send;
         lock (_gate)
         {
             Release(batch);
-            send = NextBatch();
+            SendNextBatch();
         }
-
-        send?.Send(_container);
     }
 
     public void Dispose()
@@ -120,12 +121,16 @@ internal sealed class RequestCoalescer : IDisposable
         }
     }
 
-    /// <summary>Takes the queued calls into one message if a place is free; called under the lock.</summary>
-    private BatchInFlight? NextBatch()
+    /// <summary>
+    /// Sends the queued calls as one message if a place is free. Called under the lock, and the message
+    /// is told under it too, so calls reach the container in the order they were made; a local
+    /// <c>Tell</c> only enqueues.
+    /// </summary>
+    private void SendNextBatch()
     {
         if (_counted >= _maxInFlight)
         {
-            return null;
+            return;
         }
 
         // Calls cancelled or timed out while they queued are never sent.
@@ -136,7 +141,7 @@ internal sealed class RequestCoalescer : IDisposable
 
         if (_queue.Count == 0)
         {
-            return null;
+            return;
         }
 
         var calls = new IPendingCall[Math.Min(_queue.Count, MaxBatchSize)];
@@ -157,7 +162,7 @@ internal sealed class RequestCoalescer : IDisposable
         var batch = new BatchInFlight(this, _provider, calls);
         _inFlight.Add(batch);
         _counted++;
-        return batch;
+        batch.Send(_container);
     }
 
     private void Release(BatchInFlight batch)
@@ -173,7 +178,6 @@ internal sealed class RequestCoalescer : IDisposable
     /// <summary>The client's one timer: fails calls past their deadline, and stops itself when nothing is pending.</summary>
     private void CheckTimeouts()
     {
-        BatchInFlight? send;
         lock (_gate)
         {
             if (_disposed)
@@ -225,10 +229,8 @@ internal sealed class RequestCoalescer : IDisposable
                 _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
 
-            send = NextBatch();
+            SendNextBatch();
         }
-
-        send?.Send(_container);
     }
 
     private TimeoutException TimedOut(IPendingCall call) =>

@@ -42,10 +42,8 @@ public sealed class SessionClient : ISessionClient, IDisposable
     internal SessionClient(IActorRef container, SessionSettings? settings, TimeProvider? timeProvider, int maxInFlight)
     {
         ArgumentNullException.ThrowIfNull(container);
-        if (container is not IInternalActorRef { Provider: { } provider })
-        {
-            throw new ArgumentException("The container must be an actor reference from a running actor system.", nameof(container));
-        }
+        var provider = ProviderOf(container)
+            ?? throw new ArgumentException("The container must be a reference to an actor of a running actor system.", nameof(container));
 
         _container = container;
         _timeout = (settings ?? SessionSettings.Default).RequestTimeout;
@@ -126,6 +124,19 @@ public sealed class SessionClient : ISessionClient, IDisposable
         }
 
         return reply is T typed ? typed : throw NotFoundOrUnexpected(reply);
+    }
+
+    private static IActorRefProvider? ProviderOf(IActorRef container)
+    {
+        try
+        {
+            return (container as IInternalActorRef)?.Provider;
+        }
+        catch (NotSupportedException)
+        {
+            // ActorRefs.Nobody and the like have no provider: there is nothing to send to.
+            return null;
+        }
     }
 
     internal static Exception NotFoundOrUnexpected(object reply) => reply switch

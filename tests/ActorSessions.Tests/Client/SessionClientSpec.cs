@@ -223,6 +223,12 @@ public sealed class SessionClientSpec : TestKit
         await Assert.ThrowsAsync<ObjectDisposedException>(() => client.OpenAsync());
     }
 
+    [Fact]
+    public void A_client_needs_a_reference_to_a_live_actor()
+    {
+        Assert.Throws<ArgumentException>(() => new SessionClient(ActorRefs.Nobody, Settings, _time));
+    }
+
     private SessionOpened Opened(string id) =>
         new(new Session(id, _time.GetUtcNow(), _time.GetUtcNow(), 0, Session.EmptyData), IsNew: false);
 }
