@@ -21,7 +21,7 @@ public sealed class HarnessSmokeSpec : IDisposable
 
         Assert.True(exit == 0, log.ToString());
         var markdown = await File.ReadAllTextAsync(Path.Combine(_output, HarnessEntry.MarkdownFile));
-        foreach (var heading in new[] { "### open-existing", "### web-request", "### new-sessions", "### cleanup stall", "### memory per session", "### goals" })
+        foreach (var heading in new[] { "### open-existing", "### open-existing-hot-set", "### web-request", "### new-sessions", "### cleanup stall", "### memory per session", "### goals" })
         {
             Assert.Contains(heading, markdown);
         }

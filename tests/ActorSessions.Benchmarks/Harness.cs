@@ -16,6 +16,7 @@ namespace ActorSessions.Benchmarks;
 internal sealed class Harness(HarnessOptions options, TextWriter log)
 {
     private const string OpenExisting = "open-existing";
+    private const string OpenHot = "open-existing-hot-set";
     private const string WebRequest = "web-request";
     private const string NewSessions = "new-sessions";
     private const string Concurrent = "concurrent";
@@ -112,6 +113,22 @@ internal sealed class Harness(HarnessOptions options, TextWriter log)
             Tasks(OpenExisting, Single, ask, 1, Open(ask)),
             Tasks(OpenExisting, Single, client, 1, Open(client)),
             Tell(OpenExisting, Single, system, tell, ids[tell], TellRequester.Kind.Open, 1, 1),
+        ]);
+
+        // The same, with the requests spread over a hot set that fits in the CPU caches: the many
+        // sessions of idle visitors stay in memory while the active ones are opened again and again.
+        var hot = Math.Min(options.HotSet, options.Population);
+        Func<Random, ValueTask> OpenHotSet(ISessionDesign d) => r => d.OpenAsync(ids[d][r.Next(hot)]);
+        var hotIds = ids[tell][..hot];
+        await RunRowsAsync(
+        [
+            Threads(OpenHot, Concurrent, seed, 2, OpenHotSet(seed), isSeed: true),
+            Threads(OpenHot, Concurrent, reference, 2, OpenHotSet(reference)),
+            Tasks(OpenHot, Concurrent, aspNet, callers, OpenHotSet(aspNet), isAspNet: true),
+            Tasks(OpenHot, Concurrent, ask, callers, OpenHotSet(ask)),
+            Tasks(OpenHot, Concurrent, client, callers, OpenHotSet(client)),
+            Tell(OpenHot, Concurrent, system, tell, hotIds, TellRequester.Kind.Open, callers, 1),
+            Tell(OpenHot, Concurrent, system, tell, hotIds, TellRequester.Kind.Open, 8, 32),
         ]);
 
         // A web request: open, read a key, write a key, commit.

@@ -16,6 +16,9 @@ internal sealed record HarnessOptions
 
     public required int Callers { get; init; }
 
+    /// <summary>The sessions the hot-set workload opens, out of <see cref="Population"/>.</summary>
+    public int HotSet { get; init; } = 1_000;
+
     /// <summary>How often each workload's rows run, round-robin; each row reports its median round.</summary>
     public required int Rounds { get; init; }
 
