@@ -24,6 +24,7 @@ internal sealed class Harness(HarnessOptions options, TextWriter log)
 
     private readonly List<LoadFigure> _load = [];
     private readonly LoadRunner _runner = new();
+    private ClientDesign? _clientForBatchSizes;
 
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
@@ -84,6 +85,7 @@ internal sealed class Harness(HarnessOptions options, TextWriter log)
         var aspNet = new AspNetSessionDesign();
         var ask = new AskDesign(system, "ask-container");
         var client = new ClientDesign(system, "client-container");
+        _clientForBatchSizes = client;
         var tell = new ClientDesign(system, "tell-container");
         var designs = new ISessionDesign[] { seed, reference, aspNet, ask, client, tell };
         var ids = new Dictionary<ISessionDesign, string[]>();
@@ -173,9 +175,17 @@ internal sealed class Harness(HarnessOptions options, TextWriter log)
             for (var i = 0; i < rows.Length; i++)
             {
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                var sentBefore = _clientForBatchSizes?.Client.Sent ?? default;
                 var result = await rows[i].Run();
                 results[i].Add(result);
-                log.WriteLine($"[{_clock.Elapsed:mm\\:ss}] round {round + 1}: {rows[i].Label,-100} {result.OpsPerSecond,12:N0} ops/s  p50 {LatencyRecorder.Micros(result.Latency, 50),9:N1} us  p99 {LatencyRecorder.Micros(result.Latency, 99),9:N1} us");
+                var batches = string.Empty;
+                if (_clientForBatchSizes is { } client && rows[i].Design == client.Name)
+                {
+                    var sent = client.Client.Sent;
+                    batches = $"  mean batch {(double)(sent.Calls - sentBefore.Calls) / Math.Max(1, sent.Messages - sentBefore.Messages):N1}";
+                }
+
+                log.WriteLine($"[{_clock.Elapsed:mm\\:ss}] round {round + 1}: {rows[i].Label,-100} {result.OpsPerSecond,12:N0} ops/s  p50 {LatencyRecorder.Micros(result.Latency, 50),9:N1} us  p99 {LatencyRecorder.Micros(result.Latency, 99),9:N1} us{batches}  pool threads {ThreadPool.ThreadCount}");
             }
         }
 

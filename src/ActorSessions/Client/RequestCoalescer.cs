@@ -33,6 +33,8 @@ internal sealed class RequestCoalescer : IDisposable
     private readonly Queue<IPendingCall> _queue = new();
     private readonly List<BatchInFlight> _inFlight = [];
     private int _counted;
+    private long _messagesSent;
+    private long _callsSent;
     private bool _timerRunning;
     private bool _disposed;
 
@@ -46,6 +48,18 @@ internal sealed class RequestCoalescer : IDisposable
         _tick = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 10, TimeSpan.TicksPerMillisecond, 100 * TimeSpan.TicksPerMillisecond));
         _maxInFlight = maxInFlight;
         _timer = time.CreateTimer(static s => ((RequestCoalescer)s!).CheckTimeouts(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Messages sent so far, and the calls they carried: their ratio is the mean batch size.</summary>
+    public (long Messages, long Calls) Sent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_messagesSent, _callsSent);
+            }
+        }
     }
 
     /// <summary>Queues <paramref name="request"/> and sends it now, alone or with others, if a place is free.</summary>
@@ -162,6 +176,8 @@ internal sealed class RequestCoalescer : IDisposable
         var batch = new BatchInFlight(this, _provider, calls);
         _inFlight.Add(batch);
         _counted++;
+        _messagesSent++;
+        _callsSent += calls.Length;
         batch.Send(_container);
     }
 

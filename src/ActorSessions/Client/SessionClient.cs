@@ -98,6 +98,9 @@ public sealed class SessionClient : ISessionClient, IDisposable
     public Task<SessionStats> GetStatsAsync(CancellationToken cancellationToken = default) =>
         AskAsync<SessionStats>(GetSessionStats.Instance, cancellationToken);
 
+    /// <summary>Messages sent to the container so far and the calls they carried; for measurements.</summary>
+    internal (long Messages, long Calls) Sent => _coalescer.Sent;
+
     /// <summary>Fails every call still waiting with <see cref="ObjectDisposedException"/> and stops the timeout timer.</summary>
     public void Dispose() => _coalescer.Dispose();
 
