@@ -55,6 +55,29 @@ public sealed class SessionClientSpec : TestKit
     }
 
     [Fact]
+    public async Task A_queue_longer_than_one_batch_goes_out_in_order_in_several()
+    {
+        using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
+        var first = client.OpenAsync("first-session-id-0000");
+        _probe.ExpectMsg<OpenSession>();
+        var sender = _probe.LastSender;
+        var ids = Enumerable.Range(0, RequestCoalescer.MaxBatchSize + 44).Select(i => $"queued-session-id-{i:D4}").ToArray();
+        var calls = ids.Select(id => client.GetAsync(id)).ToArray();
+
+        sender.Tell(Opened("first-session-id-0000"));
+        var batch1 = _probe.ExpectMsg<SessionBatch>();
+        _probe.Reply(new SessionBatchHandled(batch1.Requests.Select(r => (object)new SessionFound(Opened(((GetSession)r).SessionId).Session)).ToArray()));
+        var batch2 = _probe.ExpectMsg<SessionBatch>();
+        _probe.Reply(new SessionBatchHandled(batch2.Requests.Select(r => (object)new SessionFound(Opened(((GetSession)r).SessionId).Session)).ToArray()));
+
+        Assert.Equal(RequestCoalescer.MaxBatchSize, batch1.Requests.Count);
+        Assert.Equal(44, batch2.Requests.Count);
+        Assert.Equal(ids, batch1.Requests.Concat(batch2.Requests).Cast<GetSession>().Select(g => g.SessionId));
+        await first.WaitAsync(Bound);
+        Assert.Equal(ids, (await Task.WhenAll(calls).WaitAsync(Bound)).Select(f => f.Session.Id));
+    }
+
+    [Fact]
     public async Task A_failure_in_one_slot_of_a_batch_fails_only_that_call()
     {
         using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
