@@ -11,14 +11,17 @@ public static class ActorSessionsServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="ISessionClient"/> as a singleton over the container that
     /// <see cref="AkkaActorSessionsHostingExtensions.WithActorSessions"/> started, with the request
-    /// timeout of the actor system's <c>actor-sessions</c> settings.
+    /// timeout of the actor system's <c>actor-sessions</c> settings, timed by a <see cref="TimeProvider"/>
+    /// registered in DI (else the system clock). One client is shared by every caller, so concurrent
+    /// requests coalesce into batches; the service provider disposes it when it is disposed.
     /// </summary>
     public static IServiceCollection AddActorSessionsClient(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<ISessionClient>(sp => new SessionClient(
             sp.GetRequiredService<IRequiredActor<SessionContainer>>().ActorRef,
-            SessionSettings.Create(sp.GetRequiredService<ActorSystem>().Settings.Config)));
+            SessionSettings.Create(sp.GetRequiredService<ActorSystem>().Settings.Config),
+            sp.GetService<TimeProvider>()));
         return services;
     }
 }

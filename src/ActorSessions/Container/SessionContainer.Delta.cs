@@ -7,34 +7,31 @@ namespace ActorSessions;
 // change different keys of one session do not overwrite each other, as a whole-session save would.
 public sealed partial class SessionContainer
 {
-    private void Handle(UpdateSession update)
+    private object Handle(UpdateSession update)
     {
         if (Invalid(update.SessionId, nameof(UpdateSession)) is { } badId)
         {
-            Refuse(badId);
-            return;
+            return Refused(badId);
         }
 
         if (InvalidDelta(update) is { } badDelta)
         {
-            Refuse(badDelta);
-            return;
+            return Refused(badDelta);
         }
 
         var now = _time.GetTimestamp();
         var slot = FindLive(update.SessionId, now);
         if (slot == SessionTable.None)
         {
-            Sender.Tell(new SessionNotFound(update.SessionId));
-            return;
+            return new SessionNotFound(update.SessionId);
         }
 
         if (!update.IsTouchOnly)
         {
             // A change is a write like SaveSession: refused while the store is down, answered once committed.
-            if (StoreRefuses())
+            if (StoreRefusal() is { } refusal)
             {
-                return;
+                return refusal;
             }
 
             BeforeWrite(update.SessionId, slot);
@@ -65,7 +62,7 @@ public sealed partial class SessionContainer
             Touched(slot);
         }
 
-        Acknowledge(new SessionSaved(Snapshot(slot)));
+        return new SessionSaved(Snapshot(slot));
     }
 
     private static ArgumentException? InvalidDelta(UpdateSession update)

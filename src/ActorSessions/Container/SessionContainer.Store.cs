@@ -320,22 +320,19 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         }
     }
 
-    /// <summary>Call before a write: while the store is down, the write is refused at once and nothing changes.</summary>
-    private bool StoreRefuses()
-    {
-        if (_store is null || _storeAvailable)
-        {
-            return false;
-        }
+    /// <summary>Call before a write: while the store is down, the answer that refuses it (nothing changes); else <see langword="null"/>.</summary>
+    private Status.Failure? StoreRefusal() =>
+        _store is null || _storeAvailable
+            ? null
+            : new Status.Failure(new SessionStoreUnavailableException(
+                $"The session store is unavailable ({_lastStoreFailure}); the write was not made. Reads still work; the container retries the store."));
 
-        _wrote = false;
-        Sender.Tell(new Status.Failure(new SessionStoreUnavailableException(
-            $"The session store is unavailable ({_lastStoreFailure}); the write was not made. Reads still work; the container retries the store.")));
-        return true;
-    }
-
-    /// <summary>Answers the sender now, or once the commit carrying this message's writes is done.</summary>
-    private void Acknowledge(object reply)
+    /// <summary>
+    /// Answers the sender now, or, when the message wrote, once the commit carrying its writes is done.
+    /// For a <see cref="SessionBatch"/>, <paramref name="written"/> marks the requests that wrote: if the
+    /// commit fails, only their slots turn into failures.
+    /// </summary>
+    private void Reply(object reply, bool[]? written = null)
     {
         if (_store is null || !_wrote)
         {
@@ -344,7 +341,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         }
 
         _wrote = false;
-        _open.Replies.Add(new PendingReply(Sender, reply));
+        _open.Replies.Add(new PendingReply(Sender, reply, written));
         SendIfIdle();
     }
 
@@ -443,7 +440,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
             $"The session store failed to commit ({error.Message}); the write was not made.", error));
         foreach (var reply in inFlight.Replies.Concat(queued.Replies))
         {
-            reply.To.Tell(failure);
+            reply.To.Tell(reply.Written is { } written ? FailWritten((SessionBatchHandled)reply.Message, written, failure) : failure);
         }
 
         // Touches among them (and the rows just restored) are written again once the store is back.
@@ -647,7 +644,23 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         public List<SessionWrite>? Writes { get; set; }
     }
 
-    private readonly record struct PendingReply(IActorRef To, object Message);
+    /// <summary>A batch's answer after a failed commit: the requests that wrote fail, the reads stand.</summary>
+    private static SessionBatchHandled FailWritten(SessionBatchHandled handled, bool[] written, Status.Failure failure)
+    {
+        var replies = handled.Replies.ToArray();
+        for (var i = 0; i < replies.Length; i++)
+        {
+            if (written[i])
+            {
+                replies[i] = failure;
+            }
+        }
+
+        return new SessionBatchHandled(replies);
+    }
+
+    /// <summary>An answer held back until a commit; <see cref="Written"/> marks a batch's writing requests.</summary>
+    private readonly record struct PendingReply(IActorRef To, object Message, bool[]? Written = null);
 
     /// <summary>A session as it was before a batch changed it; <c>default</c> means it did not exist.</summary>
     private readonly record struct Image(

@@ -58,13 +58,14 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         _absoluteTimeout = settings.AbsoluteTimeout is { } absolute ? ToTimestampTicks(absolute, timeProvider) : long.MaxValue;
         _metrics = new SessionContainerMetrics(Self.Path.ToStringWithoutAddress(), () => _table.Count);
 
-        Receive<OpenSession>(Handle);
-        Receive<SaveSession>(Handle);
-        Receive<UpdateSession>(Handle);
-        Receive<GetSession>(Handle);
-        Receive<DeleteSession>(Handle);
-        Receive<RenewSessionId>(Handle);
-        Receive<AdjustTime>(Handle);
+        Receive<OpenSession>(m => Reply(Handle(m)));
+        Receive<SaveSession>(m => Reply(Handle(m)));
+        Receive<UpdateSession>(m => Reply(Handle(m)));
+        Receive<GetSession>(m => Reply(Handle(m)));
+        Receive<DeleteSession>(m => Reply(Handle(m)));
+        Receive<RenewSessionId>(m => Reply(Handle(m)));
+        Receive<AdjustTime>(m => Reply(Handle(m)));
+        Receive<SessionBatch>(Handle);
         Receive<GetSessionStats>(_ => Sender.Tell(Stats()));
         Receive<CleanupSessions>(_ =>
         {
@@ -131,7 +132,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         }
     }
 
-    private void Handle(OpenSession open)
+    private object Handle(OpenSession open)
     {
         var now = _time.GetTimestamp();
         if (open.SessionId is { } id)
@@ -141,126 +142,115 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             {
                 _table.Touch(slot, now, WallTicks());
                 Touched(slot);
-                Sender.Tell(new SessionOpened(Snapshot(slot), IsNew: false));
-                return;
+                return new SessionOpened(Snapshot(slot), IsNew: false);
             }
         }
 
         // Strict: an id we do not hold is never adopted, so an attacker cannot plant a known id.
-        if (StoreRefuses())
+        if (StoreRefusal() is { } refusal)
         {
-            return;
+            return refusal;
         }
 
         if (CreateSession(now, out var created) is { } failure)
         {
-            Sender.Tell(failure);
-            return;
+            return failure;
         }
 
-        Acknowledge(new SessionOpened(created, IsNew: true));
+        return new SessionOpened(created, IsNew: true);
     }
 
-    private void Handle(SaveSession save)
+    private object Handle(SaveSession save)
     {
         if (save.Session is null)
         {
-            Refuse(new ArgumentNullException(nameof(SaveSession.Session), "SaveSession needs a session."));
-            return;
+            return Refused(new ArgumentNullException(nameof(SaveSession.Session), "SaveSession needs a session."));
         }
 
         if (Invalid(save.Session.Id, nameof(SaveSession)) is { } badId)
         {
-            Refuse(badId);
-            return;
+            return Refused(badId);
         }
 
         if (Normalize(save.Session.Data, out var data) is { } badData)
         {
-            Refuse(badData);
-            return;
+            return Refused(badData);
         }
 
         var now = _time.GetTimestamp();
         var slot = FindLive(save.Session.Id, now);
         if (slot == SessionTable.None)
         {
-            Sender.Tell(new SessionNotFound(save.Session.Id));
-            return;
+            return new SessionNotFound(save.Session.Id);
         }
 
         ref var entry = ref _table[slot];
         if (save.CheckVersion && save.Session.Version != entry.Version)
         {
-            Sender.Tell(new SessionVersionConflict(Snapshot(slot), save.Session.Version));
-            return;
+            return new SessionVersionConflict(Snapshot(slot), save.Session.Version);
         }
 
-        if (StoreRefuses())
+        if (StoreRefusal() is { } refusal)
         {
-            return;
+            return refusal;
         }
 
         BeforeWrite(save.Session.Id, slot);
         entry.Data = data;
         entry.Version++;
         _table.Touch(slot, now, WallTicks());
-        Acknowledge(new SessionSaved(Snapshot(slot)));
+        return new SessionSaved(Snapshot(slot));
     }
 
-    private void Handle(GetSession get)
+    private object Handle(GetSession get)
     {
         if (Invalid(get.SessionId, nameof(GetSession)) is { } bad)
         {
-            Refuse(bad);
-            return;
+            return Refused(bad);
         }
 
         var slot = FindLive(get.SessionId, _time.GetTimestamp());
-        Sender.Tell(slot == SessionTable.None ? new SessionNotFound(get.SessionId) : new SessionFound(Snapshot(slot)));
+        return slot == SessionTable.None ? new SessionNotFound(get.SessionId) : new SessionFound(Snapshot(slot));
     }
 
-    private void Handle(DeleteSession delete)
+    private object Handle(DeleteSession delete)
     {
         if (Invalid(delete.SessionId, nameof(DeleteSession)) is { } bad)
         {
-            Refuse(bad);
-            return;
+            return Refused(bad);
         }
 
         var slot = FindLive(delete.SessionId, _time.GetTimestamp());
         if (slot != SessionTable.None)
         {
-            if (StoreRefuses())
+            if (StoreRefusal() is { } refusal)
             {
-                return;
+                return refusal;
             }
 
             End(slot, SessionEndReason.Deleted);
         }
 
-        Acknowledge(new SessionDeleted(delete.SessionId, Existed: slot != SessionTable.None));
+        return new SessionDeleted(delete.SessionId, Existed: slot != SessionTable.None);
     }
 
-    private void Handle(RenewSessionId renew)
+    private object Handle(RenewSessionId renew)
     {
         if (Invalid(renew.SessionId, nameof(RenewSessionId)) is { } bad)
         {
-            Refuse(bad);
-            return;
+            return Refused(bad);
         }
 
         var now = _time.GetTimestamp();
         var slot = FindLive(renew.SessionId, now);
         if (slot == SessionTable.None)
         {
-            Sender.Tell(new SessionNotFound(renew.SessionId));
-            return;
+            return new SessionNotFound(renew.SessionId);
         }
 
-        if (StoreRefuses())
+        if (StoreRefusal() is { } refusal)
         {
-            return;
+            return refusal;
         }
 
         var newId = NewId();
@@ -273,16 +263,15 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         var session = Snapshot(slot);
         Publish(new SessionEnded(renew.SessionId, SessionEndReason.Renewed));
         Publish(new SessionCreated(newId, session.CreatedAt, renew.SessionId));
-        Acknowledge(new SessionRenewed(session, renew.SessionId));
+        return new SessionRenewed(session, renew.SessionId);
     }
 
-    private void Handle(AdjustTime adjust)
+    private object Handle(AdjustTime adjust)
     {
         // Bounded so that no realistic stamp leaves DateTimeOffset's range; stamps are clamped besides.
         if (adjust.Delta.Duration() > MaxTimeAdjustment)
         {
-            Refuse(new ArgumentOutOfRangeException(nameof(AdjustTime.Delta), adjust.Delta, $"AdjustTime accepts at most {MaxTimeAdjustment.TotalDays} days either way."));
-            return;
+            return Refused(new ArgumentOutOfRangeException(nameof(AdjustTime.Delta), adjust.Delta, $"AdjustTime accepts at most {MaxTimeAdjustment.TotalDays} days either way."));
         }
 
         var delta = adjust.Delta.Ticks;
@@ -292,7 +281,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             e.LastModifiedTicks = ShiftTicks(e.LastModifiedTicks, delta);
         });
         TouchedAll();
-        Sender.Tell(new TimeAdjusted(_table.Count));
+        return new TimeAdjusted(_table.Count);
     }
 
     private static readonly TimeSpan MaxTimeAdjustment = TimeSpan.FromDays(36_525);
@@ -494,7 +483,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
 
     private void Publish(object @event) => Context.System.EventStream.Publish(@event);
 
-    private void Refuse(Exception error) => Sender.Tell(new Status.Failure(error));
+    private static Status.Failure Refused(Exception error) => new(error);
 
     private long WallTicks() => _time.GetUtcNow().UtcTicks;
 

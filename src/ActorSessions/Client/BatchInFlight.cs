@@ -1,0 +1,126 @@
+using Akka.Actor;
+
+namespace ActorSessions;
+
+/// <summary>
+/// One message the <see cref="RequestCoalescer"/> sent the container, a single request or a
+/// <see cref="SessionBatch"/>, and the calls waiting for it. It is the message's sender: the container's
+/// reply comes straight here, with no temporary actor and no timer per request as <c>Ask</c> would make.
+/// </summary>
+internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
+{
+    private readonly RequestCoalescer _owner;
+    private readonly IActorRefProvider _provider;
+    private readonly ActorPath _path;
+    private readonly IPendingCall[] _calls;
+    private object? _reply;
+    private int _replied;
+
+    public BatchInFlight(RequestCoalescer owner, IActorRefProvider provider, IPendingCall[] calls)
+    {
+        _owner = owner;
+        _provider = provider;
+        _path = provider.TempPath();
+        _calls = calls;
+    }
+
+    public override ActorPath Path => _path;
+
+    public override IActorRefProvider Provider => _provider;
+
+    /// <summary>Whether the coalescer still counts this message against its in-flight limit; guarded by its lock.</summary>
+    public bool Counted { get; set; } = true;
+
+    public IReadOnlyList<IPendingCall> Calls => _calls;
+
+    public bool AllDone
+    {
+        get
+        {
+            foreach (var call in _calls)
+            {
+                if (!call.IsDone)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Sends the message. Registered as a temporary actor, so a reply finds it by path even from another node.</summary>
+    public void Send(IActorRef container)
+    {
+        _provider.RegisterTempActor(this, _path);
+        object message = _calls.Length == 1 ? _calls[0].Request : new SessionBatch(Requests());
+        container.Tell(message, this);
+    }
+
+    /// <summary>No reply will be awaited any more (every call timed out or was cancelled).</summary>
+    public void Abandon() => _provider.UnregisterTempActor(_path);
+
+    /// <summary>Runs on the thread pool for a batch: hands the replies out away from the container's thread.</summary>
+    public void Execute() => Deliver(_reply!);
+
+    protected override void TellInternal(object message, IActorRef sender)
+    {
+        // Only the first answer counts; anything later (there should be nothing) is dropped.
+        if (Interlocked.Exchange(ref _replied, 1) != 0)
+        {
+            return;
+        }
+
+        _provider.UnregisterTempActor(_path);
+        if (_calls.Length == 1)
+        {
+            // One call: completing it only queues its continuation, as cheap as queuing this.
+            Deliver(message);
+            return;
+        }
+
+        // Called on the container's thread: a batch's replies are handed out elsewhere, so the container
+        // goes on with its mailbox at once.
+        _reply = message;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    private void Deliver(object reply)
+    {
+        // The next batch goes out first, so the container has work while these replies are handed out.
+        _owner.Replied(this);
+
+        if (_calls.Length == 1)
+        {
+            _calls[0].Complete(reply);
+        }
+        else if (reply is SessionBatchHandled handled && handled.Replies.Count == _calls.Length)
+        {
+            for (var i = 0; i < _calls.Length; i++)
+            {
+                _calls[i].Complete(handled.Replies[i]);
+            }
+        }
+        else
+        {
+            // Refused as a whole (a Status.Failure), or answered with something no call can take.
+            var failure = reply as Status.Failure ?? new Status.Failure(new InvalidOperationException(
+                $"The session container answered a batch of {_calls.Length} with an unexpected {reply.GetType().Name}."));
+            foreach (var call in _calls)
+            {
+                call.Complete(failure);
+            }
+        }
+    }
+
+    private object[] Requests()
+    {
+        var requests = new object[_calls.Length];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            requests[i] = _calls[i].Request;
+        }
+
+        return requests;
+    }
+}

@@ -1,0 +1,20 @@
+namespace ActorSessions;
+
+/// <summary>One <see cref="SessionClient"/> call waiting for its reply, whatever the reply's type.</summary>
+internal interface IPendingCall
+{
+    /// <summary>The request to send the container.</summary>
+    object Request { get; }
+
+    /// <summary>When the call times out, on the client's <see cref="TimeProvider"/> timestamp scale.</summary>
+    long Deadline { get; }
+
+    /// <summary>Whether the call has its outcome: a reply, a failure, a timeout or a cancellation.</summary>
+    bool IsDone { get; }
+
+    /// <summary>Completes the call with the container's reply to its request.</summary>
+    void Complete(object reply);
+
+    /// <summary>Fails the call, unless it is done already.</summary>
+    void Fail(Exception error);
+}

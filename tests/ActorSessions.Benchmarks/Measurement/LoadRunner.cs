@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using HdrHistogram;
+
+namespace ActorSessions.Benchmarks.Measurement;
+
+/// <summary>
+/// Runs one operation in a closed loop from many callers at once: each caller starts its next
+/// operation when the last one finished. Throughput counts the operations of the measured phase;
+/// latency is each operation's own time, from call to completion.
+/// </summary>
+internal sealed class LoadRunner
+{
+    private const int Warmup = 0;
+    private const int Measuring = 1;
+    private const int Stopped = 2;
+
+    /// <summary>How the callers run.</summary>
+    public enum Callers
+    {
+        /// <summary>Async callers on the thread pool, as requests in ASP.NET Core are.</summary>
+        Tasks,
+
+        /// <summary>Dedicated threads calling synchronously, as the seed's request threads did.</summary>
+        Threads,
+    }
+
+    public async Task<Result> RunAsync(int callers, Callers kind, TimeSpan warmup, TimeSpan duration, Func<Random, ValueTask> operation)
+    {
+        var phase = Warmup;
+        var histograms = new LongHistogram[callers];
+        var counts = new long[callers];
+        for (var i = 0; i < callers; i++)
+        {
+            histograms[i] = LatencyRecorder.Create();
+        }
+
+        async Task TaskCaller(int index)
+        {
+            await Task.Yield();
+            var random = new Random(index + 1);
+            var histogram = histograms[index];
+            long done = 0;
+            while (Volatile.Read(ref phase) != Stopped)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var pending = operation(random);
+                var synchronous = pending.IsCompleted;
+                await pending;
+                if (Volatile.Read(ref phase) == Measuring)
+                {
+                    LatencyRecorder.Record(histogram, started, Stopwatch.GetTimestamp());
+                    done++;
+                }
+
+                // Each request is its own work item in a server. An operation that finished without
+                // yielding would otherwise keep its thread forever and starve the other callers (and
+                // the thread pool), so it yields, as an asynchronous one does when it completes.
+                if (synchronous)
+                {
+                    await Task.Yield();
+                }
+            }
+
+            counts[index] = done;
+        }
+
+        void ThreadCaller(int index)
+        {
+            var random = new Random(index + 1);
+            var histogram = histograms[index];
+            long done = 0;
+            while (Volatile.Read(ref phase) != Stopped)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var pending = operation(random);
+                if (!pending.IsCompletedSuccessfully)
+                {
+                    pending.AsTask().GetAwaiter().GetResult();
+                }
+
+                if (Volatile.Read(ref phase) == Measuring)
+                {
+                    LatencyRecorder.Record(histogram, started, Stopwatch.GetTimestamp());
+                    done++;
+                }
+            }
+
+            counts[index] = done;
+        }
+
+        Task[] workers;
+        if (kind == Callers.Threads)
+        {
+            workers = new Task[callers];
+            for (var i = 0; i < callers; i++)
+            {
+                var index = i;
+                var done = new TaskCompletionSource();
+                var thread = new Thread(() =>
+                {
+                    try
+                    {
+                        ThreadCaller(index);
+                        done.SetResult();
+                    }
+                    catch (Exception e)
+                    {
+                        done.SetException(e);
+                    }
+                })
+                { IsBackground = true, Name = $"seed-caller-{i}" };
+                thread.Start();
+                workers[i] = done.Task;
+            }
+        }
+        else
+        {
+            workers = Enumerable.Range(0, callers).Select(i => Task.Run(() => TaskCaller(i))).ToArray();
+        }
+
+        await Task.Delay(warmup);
+        var started = Stopwatch.GetTimestamp();
+        Volatile.Write(ref phase, Measuring);
+        await Task.Delay(duration);
+        Volatile.Write(ref phase, Stopped);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        await Task.WhenAll(workers);
+
+        var merged = LatencyRecorder.Merge(histograms);
+        return new Result(counts.Sum(), elapsed, merged);
+    }
+
+    public sealed record Result(long Operations, TimeSpan Elapsed, LongHistogram Latency)
+    {
+        public double OpsPerSecond => Operations / Elapsed.TotalSeconds;
+    }
+}
