@@ -67,15 +67,9 @@ public sealed partial class SessionContainer
 
     private static ArgumentException? InvalidDelta(UpdateSession update)
     {
-        if (update.Set is { } set)
+        if (update.Set is { } set && DefaultValue(set, nameof(UpdateSession.Set)) is { } bad)
         {
-            foreach (var (key, value) in set)
-            {
-                if (value.IsDefault)
-                {
-                    return new ArgumentException($"The value under key '{key}' is a default ImmutableArray; store an empty array instead.", nameof(UpdateSession.Set));
-                }
-            }
+            return bad;
         }
 
         if (!update.Remove.IsDefaultOrEmpty)

@@ -69,7 +69,8 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         Receive<GetSessionStats>(_ => Sender.Tell(Stats()));
         Receive<CleanupSessions>(_ =>
         {
-            if (!Sender.IsNobody())
+            // A cleanup sent with no sender (Tell from outside any actor) has no one to answer.
+            if (!Sender.IsNobody() && !Sender.Equals(Context.System.DeadLetters))
             {
                 _cleanupWaiters.Add(Sender);
             }
@@ -460,7 +461,6 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             case SessionEndReason.Expired: _expired++; break;
             case SessionEndReason.Deleted: _deleted++; break;
             case SessionEndReason.Evicted: _evicted++; break;
-            case SessionEndReason.Renewed: _renewed++; break;
         }
 
         _metrics.Ended(reason);
@@ -504,12 +504,9 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             return new ArgumentNullException(nameof(Session.Data), "A session's data cannot be null; use Session.EmptyData.");
         }
 
-        foreach (var (key, value) in data)
+        if (DefaultValue(data, nameof(Session.Data)) is { } bad)
         {
-            if (value.IsDefault)
-            {
-                return new ArgumentException($"The value under key '{key}' is a default ImmutableArray; store an empty array instead.", nameof(Session.Data));
-            }
+            return bad;
         }
 
         if (data.Count == 0)
@@ -522,6 +519,20 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         normalized = ReferenceEquals(comparer, StringComparer.Ordinal) || ReferenceEquals(comparer, EqualityComparer<string>.Default)
             ? data
             : data.WithComparers(StringComparer.Ordinal);
+        return null;
+    }
+
+    /// <summary>An error naming the first value that is a default <see cref="ImmutableArray{T}"/> (no array at all), if any.</summary>
+    private static ArgumentException? DefaultValue(ImmutableDictionary<string, ImmutableArray<byte>> data, string parameter)
+    {
+        foreach (var (key, value) in data)
+        {
+            if (value.IsDefault)
+            {
+                return new ArgumentException($"The value under key '{key}' is a default ImmutableArray; store an empty array instead.", parameter);
+            }
+        }
+
         return null;
     }
 
