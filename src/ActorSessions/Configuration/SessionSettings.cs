@@ -33,7 +33,7 @@ public sealed record SessionSettings
     public TimeSpan IdleTimeout
     {
         get;
-        init => field = Positive(value, nameof(IdleTimeout));
+        init => field = SettingsGuard.Positive(value, nameof(IdleTimeout));
     } = TimeSpan.FromMinutes(30);
 
     /// <summary>Absolute expiry: how long a session lives after it was created, however active; <see langword="null"/> for none.</summary>
@@ -41,7 +41,7 @@ public sealed record SessionSettings
     public TimeSpan? AbsoluteTimeout
     {
         get;
-        init => field = value is { } v ? Positive(v, nameof(AbsoluteTimeout)) : null;
+        init => field = value is { } v ? SettingsGuard.Positive(v, nameof(AbsoluteTimeout)) : null;
     }
 
     /// <summary>How often the container's timer sweeps expired sessions out of memory.</summary>
@@ -49,7 +49,7 @@ public sealed record SessionSettings
     public TimeSpan CleanupInterval
     {
         get;
-        init => field = Positive(value, nameof(CleanupInterval));
+        init => field = SettingsGuard.Positive(value, nameof(CleanupInterval));
     } = TimeSpan.FromSeconds(60);
 
     /// <summary>The most sessions one cleanup removes in a single actor turn before it lets other messages through.</summary>
@@ -86,7 +86,7 @@ public sealed record SessionSettings
     public TimeSpan RequestTimeout
     {
         get;
-        init => field = Positive(value, nameof(RequestTimeout));
+        init => field = SettingsGuard.Positive(value, nameof(RequestTimeout));
     } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -125,9 +125,4 @@ public sealed record SessionSettings
             ? null
             : section.GetTimeSpan(key, allowInfinite: false);
     }
-
-    private static TimeSpan Positive(TimeSpan value, string name) =>
-        value > TimeSpan.Zero
-            ? value
-            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be greater than zero.");
 }

@@ -19,7 +19,7 @@ public sealed record SessionStoreSettings
     public TimeSpan TouchFlushInterval
     {
         get;
-        init => field = Positive(value, nameof(TouchFlushInterval));
+        init => field = SettingsGuard.Positive(value, nameof(TouchFlushInterval));
     } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest a commit may take before it is cancelled and counted as failed.</summary>
@@ -27,7 +27,7 @@ public sealed record SessionStoreSettings
     public TimeSpan CommitTimeout
     {
         get;
-        init => field = Positive(value, nameof(CommitTimeout));
+        init => field = SettingsGuard.Positive(value, nameof(CommitTimeout));
     } = TimeSpan.FromSeconds(10);
 
     /// <summary>The first wait before probing a store that failed.</summary>
@@ -35,7 +35,7 @@ public sealed record SessionStoreSettings
     public TimeSpan MinBackoff
     {
         get;
-        init => field = Positive(value, nameof(MinBackoff));
+        init => field = SettingsGuard.Positive(value, nameof(MinBackoff));
     } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The longest wait between probes of a store that keeps failing.</summary>
@@ -43,7 +43,7 @@ public sealed record SessionStoreSettings
     public TimeSpan MaxBackoff
     {
         get;
-        init => field = Positive(value, nameof(MaxBackoff));
+        init => field = SettingsGuard.Positive(value, nameof(MaxBackoff));
     } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long after its expiry a row is deleted by the store's cleanup.</summary>
@@ -91,9 +91,4 @@ public sealed record SessionStoreSettings
             throw new ArgumentException($"The {ConfigPath} configuration cannot be read: {e.Message}", nameof(config), e);
         }
     }
-
-    private static TimeSpan Positive(TimeSpan value, string name) =>
-        value > TimeSpan.Zero
-            ? value
-            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be greater than zero.");
 }
