@@ -121,7 +121,8 @@ internal static class HomePageHtml
             <script>
             (() => {
               const set = (id, text) => { const e = document.getElementById('stat-' + id); if (e) e.textContent = text; };
-              const duration = (ms, removed) => (ms < 1 ? ms.toFixed(3) : ms.toFixed(1)) + ' ms, ' + removed + ' removed';
+              // A finished cleanup always took some time: zero means none has run yet.
+              const duration = (ms, removed) => ms === 0 ? 'none yet' : (ms < 1 ? ms.toFixed(3) : ms.toFixed(1)) + ' ms, ' + removed + ' removed';
               async function refresh() {
                 try {
                   const r = await fetch('/api/stats', { cache: 'no-store' });
@@ -161,6 +162,7 @@ internal static class HomePageHtml
 
     private static string Date(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " UTC";
 
+    // A finished cleanup always took some time: zero means none has run yet.
     private static string Duration(double ms, int removed) =>
-        (ms < 1 ? ms.ToString("0.000", CultureInfo.InvariantCulture) : ms.ToString("0.0", CultureInfo.InvariantCulture)) + " ms, " + removed.ToString(CultureInfo.InvariantCulture) + " removed";
+        ms == 0 ? "none yet" : (ms < 1 ? ms.ToString("0.000", CultureInfo.InvariantCulture) : ms.ToString("0.0", CultureInfo.InvariantCulture)) + " ms, " + removed.ToString(CultureInfo.InvariantCulture) + " removed";
 }
