@@ -119,11 +119,7 @@ public sealed class HttpSessionSpec
     public async Task Every_request_with_the_cookie_slides_the_expiry_even_when_the_endpoint_never_reads_the_session()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var app = await SessionTestApp.StartAsync(Endpoints, container: o =>
-        {
-            o.TimeProvider = time;
-            o.IdleTimeout = TimeSpan.FromMinutes(10);
-        });
+        await using var app = await StartWithTenMinuteIdleTimeoutAsync(time);
         using var browser = app.Browser();
         await browser.PostAsync("/set/a/1", null);
 
@@ -139,11 +135,7 @@ public sealed class HttpSessionSpec
     public async Task Without_requests_the_session_expires()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var app = await SessionTestApp.StartAsync(Endpoints, container: o =>
-        {
-            o.TimeProvider = time;
-            o.IdleTimeout = TimeSpan.FromMinutes(10);
-        });
+        await using var app = await StartWithTenMinuteIdleTimeoutAsync(time);
         using var browser = app.Browser();
         await browser.PostAsync("/set/a/1", null);
 
@@ -307,4 +299,11 @@ public sealed class HttpSessionSpec
         Assert.NotEqual(id, renewed);
         Assert.DoesNotContain(cookies.GetCookies(app.BaseAddress)[Cookies.Name]!.Value, new[] { id, renewed });
     }
+
+    private static Task<SessionTestApp> StartWithTenMinuteIdleTimeoutAsync(FakeTimeProvider time) =>
+        SessionTestApp.StartAsync(Endpoints, container: o =>
+        {
+            o.TimeProvider = time;
+            o.IdleTimeout = TimeSpan.FromMinutes(10);
+        });
 }
