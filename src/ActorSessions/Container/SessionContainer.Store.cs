@@ -229,7 +229,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
     }
 
     private static string Printable(string? id) =>
-        id is null ? "(null)" : id.Length <= SessionSettings.MaxSessionIdLength && SessionIdGenerator.IsWellFormed(id) ? id : "(malformed id)";
+        id is null ? "(null)" : SessionIdGenerator.IsWellFormed(id) ? id : "(malformed id)";
 
     private void ApplyRecovered(RecoveredChunk chunk)
     {
@@ -356,19 +356,12 @@ public sealed partial class SessionContainer : IWithUnboundedStash
 
         var batch = _open;
         _open = new StoreBatch();
-        batch.Writes = Materialize(batch.Dirty);
+        var writes = batch.Writes = Materialize(batch.Dirty);
         _inFlight = batch;
 
-        var store = _store;
-        var writes = batch.Writes;
-        var timeout = _storeSettings.CommitTimeout;
-
         // PipeTo fires when the store's task has really finished, so two commits never overlap.
-        Task.Run(async () =>
-        {
-            using var cts = new CancellationTokenSource(timeout);
-            await store.CommitAsync(writes, cts.Token).ConfigureAwait(false);
-        }).PipeTo(Self, success: static () => CommitSucceeded.Instance, failure: static e => new CommitFailed(e));
+        CallStore((store, ct) => store.CommitAsync(writes, ct))
+            .PipeTo(Self, success: static () => CommitSucceeded.Instance, failure: static e => new CommitFailed(e));
     }
 
     /// <summary>The rows as memory holds them now: the last of several writes to one session wins.</summary>
@@ -505,13 +498,20 @@ public sealed partial class SessionContainer : IWithUnboundedStash
     private void Probe()
     {
         _probes++;
+        CallStore(static (store, ct) => store.InitializeAsync(ct))
+            .PipeTo(Self, success: static () => ProbeSucceeded.Instance, failure: static e => new ProbeFailed(e));
+    }
+
+    /// <summary>Runs one store call off the actor's thread, cancelled after <see cref="SessionStoreSettings.CommitTimeout"/>.</summary>
+    private Task CallStore(Func<ISessionStore, CancellationToken, Task> call)
+    {
         var store = _store!;
         var timeout = _storeSettings.CommitTimeout;
-        Task.Run(async () =>
+        return Task.Run(async () =>
         {
             using var cts = new CancellationTokenSource(timeout);
-            await store.InitializeAsync(cts.Token).ConfigureAwait(false);
-        }).PipeTo(Self, success: static () => ProbeSucceeded.Instance, failure: static e => new ProbeFailed(e));
+            await call(store, cts.Token).ConfigureAwait(false);
+        });
     }
 
     private void OnProbeFailed(ProbeFailed failed)
