@@ -139,7 +139,7 @@ public sealed class HttpSession : ISession
             return value is not null;
         }
 
-        if (!_clear && _stored is { } s && s.TryGetValue(key, out var stored))
+        if (TryGetStored(key, out var stored))
         {
             value = stored.ToArray();
             return true;
@@ -181,7 +181,7 @@ public sealed class HttpSession : ISession
             throw new InvalidOperationException("The session cannot be established after the response has started: its cookie could no longer be sent.");
         }
 
-        if (!_clear && _stored is { } s && s.TryGetValue(key, out var current) && current.AsSpan().SequenceEqual(value))
+        if (TryGetStored(key, out var current) && current.AsSpan().SequenceEqual(value))
         {
             // Back to what the container holds: nothing to write for this key.
             _changes.Remove(key);
@@ -197,7 +197,7 @@ public sealed class HttpSession : ISession
     {
         ArgumentNullException.ThrowIfNull(key);
         EnsureWritable();
-        if (!_clear && _stored is { } s && s.TryGetValue(key, out _))
+        if (TryGetStored(key, out _))
         {
             _changes[key] = null;
         }
@@ -433,6 +433,13 @@ public sealed class HttpSession : ISession
         return update;
     }
 
+    /// <summary>The value the container holds under <paramref name="key"/>, unless this request cleared the session.</summary>
+    private bool TryGetStored(string key, out ImmutableArray<byte> value)
+    {
+        value = default;
+        return !_clear && _stored is { } s && s.TryGetValue(key, out value);
+    }
+
     private void DropChanges()
     {
         _changes.Clear();
@@ -440,14 +447,14 @@ public sealed class HttpSession : ISession
     }
 
     private bool Contains(string key) =>
-        _changes.TryGetValue(key, out var changed) ? changed is not null : !_clear && _stored is { } s && s.TryGetValue(key, out _);
+        _changes.TryGetValue(key, out var changed) ? changed is not null : TryGetStored(key, out _);
 
     private int Count()
     {
         var count = _clear || _stored is null ? 0 : _stored.Count;
         foreach (var (key, value) in _changes)
         {
-            var stored = !_clear && _stored is { } s && s.TryGetValue(key, out _);
+            var stored = TryGetStored(key, out _);
             count += (value is null, stored) switch
             {
                 (true, true) => -1,
