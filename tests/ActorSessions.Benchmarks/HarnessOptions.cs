@@ -35,11 +35,13 @@ internal sealed record HarnessOptions
     /// <summary>
     /// When set, only measurements whose "workload design callers" label contains this text run, e.g.
     /// <c>--only "open-existing ActorSessions, SessionClient 64"</c> to profile one row; memory and
-    /// cleanup run only when it names them.
+    /// cleanup run only when it names them. Alternatives are separated by <c>|</c>, e.g.
+    /// <c>--only "open-existing seed|open-existing ActorSessions, SessionClient 64"</c>.
     /// </summary>
     public string? Only { get; init; }
 
-    public bool Runs(string label) => Only is null || label.Contains(Only, StringComparison.OrdinalIgnoreCase);
+    public bool Runs(string label) =>
+        Only is null || Only.Split('|').Any(part => label.Contains(part, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The figures: 64 callers, a million sessions, a hundred thousand expired.</summary>
     public static HarnessOptions Full { get; } = new()

@@ -19,7 +19,7 @@ public sealed partial class SessionContainer
             return Refused(badDelta);
         }
 
-        var now = _time.GetTimestamp();
+        var now = Now();
         var slot = FindLive(update.SessionId, now);
         if (slot == SessionTable.None)
         {

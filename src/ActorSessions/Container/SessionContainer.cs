@@ -135,7 +135,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
 
     private object Handle(OpenSession open)
     {
-        var now = _time.GetTimestamp();
+        var now = Now();
         if (open.SessionId is { } id)
         {
             var slot = FindLive(id, now);
@@ -178,7 +178,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             return Refused(badData);
         }
 
-        var now = _time.GetTimestamp();
+        var now = Now();
         var slot = FindLive(save.Session.Id, now);
         if (slot == SessionTable.None)
         {
@@ -210,7 +210,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             return Refused(bad);
         }
 
-        var slot = FindLive(get.SessionId, _time.GetTimestamp());
+        var slot = FindLive(get.SessionId, Now());
         return slot == SessionTable.None ? new SessionNotFound(get.SessionId) : new SessionFound(Snapshot(slot));
     }
 
@@ -221,7 +221,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             return Refused(bad);
         }
 
-        var slot = FindLive(delete.SessionId, _time.GetTimestamp());
+        var slot = FindLive(delete.SessionId, Now());
         if (slot != SessionTable.None)
         {
             if (StoreRefusal() is { } refusal)
@@ -242,7 +242,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             return Refused(bad);
         }
 
-        var now = _time.GetTimestamp();
+        var now = Now();
         var slot = FindLive(renew.SessionId, now);
         if (slot == SessionTable.None)
         {
@@ -485,7 +485,11 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
 
     private static Status.Failure Refused(Exception error) => new(error);
 
-    private long WallTicks() => _time.GetUtcNow().UtcTicks;
+    /// <summary>The monotonic clock; one reading for all the requests of a batch, which are served in one turn.</summary>
+    private long Now() => _batchClock ? _batchNow : _time.GetTimestamp();
+
+    /// <summary>The wall clock in UTC ticks; like <see cref="Now"/>, one reading for a batch.</summary>
+    private long WallTicks() => _batchClock ? _batchWallTicks : _time.GetUtcNow().UtcTicks;
 
     private static ArgumentException? Invalid(string? id, string request) =>
         string.IsNullOrEmpty(id) ? new ArgumentException($"{request} needs a session id; it was null or empty.", "SessionId") : null;

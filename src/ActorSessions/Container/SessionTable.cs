@@ -1,29 +1,25 @@
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 
 namespace ActorSessions;
 
 /// <summary>
 /// The container's session dictionary, laid out for memory: at a million sessions every byte per entry
-/// is a megabyte. Entries are structs in fixed-size chunks (no object header, no array doubling), the
-/// index is a <see cref="HashSet{T}"/> of slot numbers hashed by the slot's id (12 bytes a slot where a
-/// <c>Dictionary&lt;string, Entry&gt;</c> takes 24), and the two expiry indexes are intrusive doubly
-/// linked lists of slot numbers: by last touch (idle expiry and eviction) and by creation (absolute
-/// expiry). Both lists stay sorted by construction, so finding what has expired costs only what has.
+/// is a megabyte. Entries are structs in fixed-size chunks (no object header, no array doubling); the
+/// index by id is a hash table whose chains run through the entries themselves (see
+/// <c>SessionTable.Index.cs</c>), and the two expiry indexes are intrusive doubly linked lists of slot
+/// numbers: by last touch (idle expiry and eviction) and by creation (absolute expiry). Both lists stay
+/// sorted by construction, so finding what has expired costs only what has.
 /// </summary>
 /// <remarks>Owned by one actor; not thread-safe.</remarks>
 internal sealed partial class SessionTable
 {
     public const int None = -1;
 
-    // 1,024 entries of 72 bytes stay under the 85,000-byte large-object threshold.
+    // 1,024 entries of 80 bytes stay under the 85,000-byte large-object threshold.
     private const int ChunkShift = 10;
     private const int ChunkSize = 1 << ChunkShift;
     private const int ChunkMask = ChunkSize - 1;
 
-    private readonly HashSet<int> _index;
-    private readonly HashSet<int>.AlternateLookup<string> _byId;
-    private int _indexCapacity;
     private Entry[][] _chunks = [];
     private int _slotsUsed;
     private int _freeHead = None;
@@ -33,15 +29,7 @@ internal sealed partial class SessionTable
     private int _ageHead = None;
     private int _ageTail = None;
 
-    public SessionTable()
-    {
-        var comparer = new SlotComparer(this);
-        _index = new HashSet<int>(comparer);
-        _byId = _index.GetAlternateLookup<string>();
-        _indexCapacity = _index.EnsureCapacity(0);
-    }
-
-    public int Count => _index.Count;
+    public int Count { get; private set; }
 
     /// <summary>The slot touched longest ago, or <see cref="None"/>.</summary>
     public int LeastRecentlyTouched => _idleHead;
@@ -51,18 +39,16 @@ internal sealed partial class SessionTable
 
     public ref Entry this[int slot] => ref _chunks[slot >> ChunkShift][slot & ChunkMask];
 
-    public int Find(string id) => _byId.TryGetValue(id, out var slot) ? slot : None;
-
     /// <summary>Adds a session as the most recently touched and the newest. The id must not be held.</summary>
     public int Add(string id, ImmutableDictionary<string, ImmutableArray<byte>>? data, long createdAtTicks, long timestamp)
     {
-        if (_index.Count == _indexCapacity)
+        var hash = Hash(id);
+        if (Find(id, hash) != None)
         {
-            // HashSet doubles when full, which at a million sessions leaves ~40% of its slots empty
-            // (16 bytes each). Growing by a quarter ahead of it costs a few more rehashes on the way up.
-            _indexCapacity = _index.EnsureCapacity(_indexCapacity + Math.Max(_indexCapacity / 4, 64));
+            throw new InvalidOperationException("The session id is already held.");
         }
 
+        GrowIndexIfFull();
         var slot = AllocateSlot();
         ref var e = ref this[slot];
         e.Id = id;
@@ -72,12 +58,8 @@ internal sealed partial class SessionTable
         e.Version = 0;
         e.Created = timestamp;
         e.LastTouched = timestamp;
-        if (!_index.Add(slot))
-        {
-            FreeSlot(slot);
-            throw new InvalidOperationException("The session id is already held.");
-        }
-
+        Link(slot, hash);
+        Count++;
         AppendIdle(slot);
         AppendAge(slot);
         return slot;
@@ -99,14 +81,15 @@ internal sealed partial class SessionTable
     /// <summary>Gives the session in <paramref name="slot"/> a new id; its place in both lists is kept.</summary>
     public void Rename(int slot, string newId)
     {
-        _index.Remove(slot);
+        Unlink(slot);
         this[slot].Id = newId;
-        _index.Add(slot);
+        Link(slot, Hash(newId));
     }
 
     public void Remove(int slot)
     {
-        _index.Remove(slot);
+        Unlink(slot);
+        Count--;
         UnlinkIdle(slot);
         UnlinkAge(slot);
         FreeSlot(slot);
@@ -227,7 +210,7 @@ internal sealed partial class SessionTable
         }
     }
 
-    /// <summary>One session. 72 bytes: two references, five longs, four list links.</summary>
+    /// <summary>One session. 80 bytes: two references, five longs, four list links, its hash and its chain link.</summary>
     internal struct Entry
     {
         /// <summary>The id; <see langword="null"/> while the slot is free.</summary>
@@ -254,20 +237,11 @@ internal sealed partial class SessionTable
         public int IdleNext;
         public int AgePrev;
         public int AgeNext;
-    }
 
-    /// <summary>Hashes and compares slot numbers by the id stored in the slot, and looks slots up by id.</summary>
-    private sealed class SlotComparer(SessionTable table) : IEqualityComparer<int>, IAlternateEqualityComparer<string, int>
-    {
-        public bool Equals(int x, int y) => x == y || string.Equals(table[x].Id, table[y].Id, StringComparison.Ordinal);
+        /// <summary>The id's hash code, kept so the index grows and chains are walked without rehashing ids.</summary>
+        public int HashCode;
 
-        public int GetHashCode(int slot) => table[slot].Id!.GetHashCode(StringComparison.Ordinal);
-
-        public bool Equals(string alternate, int other) => string.Equals(alternate, table[other].Id, StringComparison.Ordinal);
-
-        public int GetHashCode(string alternate) => alternate.GetHashCode(StringComparison.Ordinal);
-
-        [DoesNotReturn]
-        public int Create(string alternate) => throw new NotSupportedException("Slots are added by number, never by id.");
+        /// <summary>The next slot in the same index bucket, plus one; 0 ends the chain.</summary>
+        public int BucketNext;
     }
 }

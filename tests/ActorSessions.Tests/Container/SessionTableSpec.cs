@@ -46,6 +46,18 @@ public sealed class SessionTableSpec
                     model[newId] = model[renamed];
                     model.Remove(renamed);
                     break;
+                case 9:
+                    // Warming reads ahead for a batch: held ids, unknown ids and gaps; it must change nothing.
+                    var batch = Enumerable.Range(0, random.Next(1, 80))
+                        .Select(_ => random.Next(3) switch
+                        {
+                            0 when held.Length > 0 => held[random.Next(held.Length)],
+                            1 => ids.Next(),
+                            _ => null,
+                        })
+                        .ToArray();
+                    table.Warm(batch);
+                    break;
             }
 
             if (step % 1_000 == 0)
@@ -60,6 +72,7 @@ public sealed class SessionTableSpec
     private static void AssertSame(SessionTable table, Dictionary<string, (long Created, long Touched)> model)
     {
         Assert.Equal(model.Count, table.Count);
+        Assert.Equal(SessionTable.None, table.Find("never-issued-id-0000"));
         foreach (var (id, stamps) in model)
         {
             var slot = table.Find(id);
@@ -81,6 +94,18 @@ public sealed class SessionTableSpec
         }
 
         return ids;
+    }
+
+    [Fact]
+    public void Adding_an_id_already_held_is_refused_and_changes_nothing()
+    {
+        var table = new SessionTable();
+        var slot = table.Add("AAAAAAAAAAAAAAAAAAAA", null, 1, 1);
+
+        Assert.Throws<InvalidOperationException>(() => table.Add("AAAAAAAAAAAAAAAAAAAA", null, 2, 2));
+        Assert.Equal(1, table.Count);
+        Assert.Equal(slot, table.Find("AAAAAAAAAAAAAAAAAAAA"));
+        Assert.Equal(1, table[slot].LastTouched);
     }
 
     [Fact]

@@ -1,0 +1,153 @@
+namespace ActorSessions;
+
+/// <summary>
+/// The index by id: a hash table whose buckets hold the first slot of a chain, and whose chains run
+/// through the entries (<see cref="Entry.BucketNext"/>), so it costs 8 bytes in each entry plus 4 a
+/// bucket, with no node objects. Ids are hashed with the runtime's randomized string hash, so nobody can
+/// choose ids that collide.
+/// </summary>
+/// <remarks>
+/// It is our own rather than a <see cref="HashSet{T}"/> so that a batch can look many ids up at once
+/// (<see cref="Warm"/>): with a hundred thousand sessions most lookups miss the CPU caches several times
+/// over, and a container serving one request after another waits for each miss in turn.
+/// </remarks>
+internal sealed partial class SessionTable
+{
+    private const int InitialBuckets = 64;
+
+    // Bucket heads are slot + 1, so that a new array is all empty chains.
+    private int[] _buckets = new int[InitialBuckets];
+
+    // Read by nobody: it keeps the loads of Warm from being optimized away.
+    private int _warmed;
+
+    public int Find(string id) => Find(id, Hash(id));
+
+    /// <summary>
+    /// Reads into the CPU caches what looking up <paramref name="ids"/> (and touching what is found) will
+    /// read, a step at a time for all of them: each step's loads are independent of each other, so the
+    /// CPU overlaps their cache misses instead of waiting for one after another. Changes nothing.
+    /// </summary>
+    /// <param name="ids">Ids about to be looked up; <see langword="null"/> entries are skipped.</param>
+    public void Warm(ReadOnlySpan<string?> ids)
+    {
+        if (ids.Length < 2 || Count == 0)
+        {
+            return;
+        }
+
+        Span<int> step = ids.Length <= 256 ? stackalloc int[ids.Length] : new int[ids.Length];
+        var sink = 0;
+
+        // The ids themselves, which a caller made on another core.
+        foreach (var id in ids)
+        {
+            sink += id?.Length ?? 0;
+        }
+
+        for (var i = 0; i < ids.Length; i++)
+        {
+            step[i] = ids[i] is { } id ? Hash(id) : 0;
+        }
+
+        // The buckets.
+        var buckets = _buckets;
+        var mask = buckets.Length - 1;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            step[i] = ids[i] is null ? 0 : buckets[step[i] & mask];
+        }
+
+        // The first entry of each chain.
+        for (var i = 0; i < step.Length; i++)
+        {
+            if (step[i] != 0)
+            {
+                sink += this[step[i] - 1].HashCode;
+            }
+        }
+
+        // The stored id the lookup compares with, and the neighbours a touch relinks.
+        for (var i = 0; i < step.Length; i++)
+        {
+            if (step[i] != 0)
+            {
+                ref var e = ref this[step[i] - 1];
+                sink += e.Id?.Length ?? 0;
+                sink += e.IdlePrev == None ? 0 : this[e.IdlePrev].IdleNext;
+                sink += e.IdleNext == None ? 0 : this[e.IdleNext].IdlePrev;
+            }
+        }
+
+        _warmed = sink;
+    }
+
+    private static int Hash(string id) => id.GetHashCode(StringComparison.Ordinal);
+
+    private int Find(string id, int hash)
+    {
+        for (var next = _buckets[hash & (_buckets.Length - 1)]; next != 0;)
+        {
+            ref var e = ref this[next - 1];
+            if (e.HashCode == hash && string.Equals(e.Id, id, StringComparison.Ordinal))
+            {
+                return next - 1;
+            }
+
+            next = e.BucketNext;
+        }
+
+        return None;
+    }
+
+    /// <summary>Makes room for one more session: called before a new slot is filled, so a rehash never sees it.</summary>
+    private void GrowIndexIfFull()
+    {
+        if (Count >= _buckets.Length)
+        {
+            // At most one session a bucket on average keeps chains short; doubling a power of two keeps
+            // the bucket a mask away from the hash. At a million sessions that is 4 MiB of buckets.
+            Rehash(_buckets.Length * 2);
+        }
+    }
+
+    private void Link(int slot, int hash)
+    {
+        ref var e = ref this[slot];
+        ref var head = ref _buckets[hash & (_buckets.Length - 1)];
+        e.HashCode = hash;
+        e.BucketNext = head;
+        head = slot + 1;
+    }
+
+    private void Unlink(int slot)
+    {
+        ref var e = ref this[slot];
+        ref var link = ref _buckets[e.HashCode & (_buckets.Length - 1)];
+        while (link != slot + 1)
+        {
+            link = ref this[link - 1].BucketNext;
+        }
+
+        link = e.BucketNext;
+        e.BucketNext = 0;
+    }
+
+    private void Rehash(int size)
+    {
+        var buckets = new int[size];
+        var mask = size - 1;
+        for (var slot = 0; slot < _slotsUsed; slot++)
+        {
+            ref var e = ref this[slot];
+            if (e.Id is not null)
+            {
+                ref var head = ref buckets[e.HashCode & mask];
+                e.BucketNext = head;
+                head = slot + 1;
+            }
+        }
+
+        _buckets = buckets;
+    }
+}
