@@ -6,7 +6,7 @@ internal interface IPendingCall
     /// <summary>The request to send the container.</summary>
     object Request { get; }
 
-    /// <summary>When the call times out, on the client's <see cref="TimeProvider"/> timestamp scale.</summary>
+    /// <summary>When the call times out, counted in ticks of the client's timeout timer.</summary>
     long Deadline { get; }
 
     /// <summary>Whether the call has its outcome: a reply, a failure, a timeout or a cancellation.</summary>

@@ -14,16 +14,15 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
 {
     private CancellationTokenRegistration _cancellation;
 
-    public PendingCall(object request, long deadline)
+    public PendingCall(object request)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         Request = request;
-        Deadline = deadline;
     }
 
     public object Request { get; }
 
-    public long Deadline { get; }
+    public long Deadline { get; set; }
 
     public bool IsDone => Task.IsCompleted;
 
@@ -51,7 +50,7 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
         }
         else
         {
-            TrySetException(SessionClient.NotFoundOrUnexpected(reply));
+            TrySetException(SessionClient.Unexpected(reply));
         }
 
         _cancellation.Unregister();

@@ -12,8 +12,9 @@ namespace ActorSessions;
 /// waits for nothing, while many callers fill each batch with whatever arrived during one round trip,
 /// so the batch size follows the load by itself.</para>
 /// <para>Timeouts are kept by one timer for the whole client, which runs only while calls are pending,
-/// rather than one timer per call as <c>Ask</c> makes; a call fails with <see cref="TimeoutException"/>
-/// between its timeout and one <see cref="_tick"/> later.</para>
+/// rather than one timer per call as <c>Ask</c> makes. Deadlines are counted in the timer's ticks (a
+/// tenth of the timeout, between 1 and 100 ms), so a call costs no clock reading: it fails with
+/// <see cref="TimeoutException"/> after its timeout and at most two ticks later.</para>
 /// </remarks>
 internal sealed class RequestCoalescer : IDisposable
 {
@@ -22,10 +23,9 @@ internal sealed class RequestCoalescer : IDisposable
 
     private readonly IActorRef _container;
     private readonly IActorRefProvider _provider;
-    private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
-    private readonly long _timeoutTicks;
     private readonly TimeSpan _tick;
+    private readonly long _timeoutInTicks;
     private readonly int _maxInFlight;
     private readonly ITimer _timer;
 
@@ -33,6 +33,7 @@ internal sealed class RequestCoalescer : IDisposable
     private readonly Queue<IPendingCall> _queue = new();
     private readonly List<BatchInFlight> _inFlight = [];
     private int _counted;
+    private long _ticks;
     private long _messagesSent;
     private long _callsSent;
     private bool _timerRunning;
@@ -42,10 +43,9 @@ internal sealed class RequestCoalescer : IDisposable
     {
         _container = container;
         _provider = provider;
-        _time = time;
         _timeout = timeout;
-        _timeoutTicks = (long)Math.Min(timeout.TotalSeconds * time.TimestampFrequency, long.MaxValue / 2);
         _tick = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 10, TimeSpan.TicksPerMillisecond, 100 * TimeSpan.TicksPerMillisecond));
+        _timeoutInTicks = (timeout.Ticks + _tick.Ticks - 1) / _tick.Ticks;
         _maxInFlight = maxInFlight;
         _timer = time.CreateTimer(static s => ((RequestCoalescer)s!).CheckTimeouts(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -71,10 +71,12 @@ internal sealed class RequestCoalescer : IDisposable
         }
 
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), typeof(SessionClient));
-        var call = new PendingCall<T>(request, _time.GetTimestamp() + _timeoutTicks);
+        var call = new PendingCall<T>(request);
         call.CancelWith(cancellationToken);
         lock (_gate)
         {
+            // The next tick may come at once, so a call needs one tick more than its timeout holds.
+            call.Deadline = _ticks + _timeoutInTicks + 1;
             if (_disposed)
             {
                 call.Fail(new ObjectDisposedException(nameof(SessionClient)));
@@ -201,7 +203,7 @@ internal sealed class RequestCoalescer : IDisposable
                 return;
             }
 
-            var now = _time.GetTimestamp();
+            var now = ++_ticks;
             var queued = _queue.Count;
             for (var i = 0; i < queued; i++)
             {

@@ -8,7 +8,7 @@ namespace ActorSessions;
 /// honours its token.
 /// </summary>
 /// <remarks>
-/// <para>Concurrent calls are coalesced: while messages are on their way to the container (two at most),
+/// <para>Concurrent calls are coalesced: while messages are on their way to the container (three at most),
 /// the calls that arrive queue up and go out together as one <see cref="SessionBatch"/>, which the
 /// container serves in one turn; each call still completes on its own, with its own reply or exception.
 /// Calls reach the container in the order they were made. A lone caller waits
@@ -21,11 +21,12 @@ public sealed class SessionClient : ISessionClient, IDisposable
 {
     /// <summary>How many messages the client keeps on their way to the container at once.</summary>
     /// <remarks>
-    /// Two, so the container has the next batch in its mailbox while the reply to the last one is handed
-    /// out; one, two and four measured the same within the noise of a shared two-core machine, and more
-    /// only splits the same calls into smaller batches.
+    /// Three, so the container has the next batch in its mailbox while the replies to the last are handed
+    /// out and the one after is being filled. With 64 callers on two cores, three and four went 15-25%
+    /// faster than two (the container serves a batch faster than its replies are handed out), and six
+    /// slower: more places only split the same calls into smaller batches.
     /// </remarks>
-    internal const int DefaultMaxInFlight = 2;
+    internal const int DefaultMaxInFlight = 3;
 
     private readonly IActorRef _container;
     private readonly TimeSpan _timeout;
@@ -57,36 +58,23 @@ public sealed class SessionClient : ISessionClient, IDisposable
         AskAsync<SessionOpened>(new OpenSession(sessionId), cancellationToken);
 
     /// <inheritdoc />
-    public async Task<SessionSaved> SaveAsync(Session session, bool checkVersion = false, CancellationToken cancellationToken = default)
+    public Task<SessionSaved> SaveAsync(Session session, bool checkVersion = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return await AskAsync<object>(new SaveSession(session, checkVersion), cancellationToken).ConfigureAwait(false) switch
-        {
-            SessionSaved saved => saved,
-            SessionVersionConflict conflict => throw new SessionVersionConflictException(conflict),
-            var other => throw NotFoundOrUnexpected(other),
-        };
+        return AskAsync<SessionSaved>(new SaveSession(session, checkVersion), cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<SessionFound> GetAsync(string sessionId, CancellationToken cancellationToken = default) =>
-        await AskAsync<object>(new GetSession(sessionId), cancellationToken).ConfigureAwait(false) switch
-        {
-            SessionFound found => found,
-            var other => throw NotFoundOrUnexpected(other),
-        };
+    public Task<SessionFound> GetAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        AskAsync<SessionFound>(new GetSession(sessionId), cancellationToken);
 
     /// <inheritdoc />
     public Task<SessionDeleted> DeleteAsync(string sessionId, CancellationToken cancellationToken = default) =>
         AskAsync<SessionDeleted>(new DeleteSession(sessionId), cancellationToken);
 
     /// <inheritdoc />
-    public async Task<SessionRenewed> RenewAsync(string sessionId, CancellationToken cancellationToken = default) =>
-        await AskAsync<object>(new RenewSessionId(sessionId), cancellationToken).ConfigureAwait(false) switch
-        {
-            SessionRenewed renewed => renewed,
-            var other => throw NotFoundOrUnexpected(other),
-        };
+    public Task<SessionRenewed> RenewAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        AskAsync<SessionRenewed>(new RenewSessionId(sessionId), cancellationToken);
 
     /// <inheritdoc />
     public Task<SessionsCleanedUp> CleanupAsync(CancellationToken cancellationToken = default) =>
@@ -109,7 +97,7 @@ public sealed class SessionClient : ISessionClient, IDisposable
     /// <summary>
     /// Sends <paramref name="request"/>: coalesced with concurrent calls when a <see cref="SessionBatch"/>
     /// can carry it, else on its own. A <see cref="Status.Failure"/> answer faults the call with the
-    /// container's exception; an answer other than <typeparamref name="T"/> with <see cref="NotFoundOrUnexpected"/>.
+    /// container's exception; an answer other than <typeparamref name="T"/> with <see cref="Unexpected"/>.
     /// </summary>
     private Task<T> AskAsync<T>(object request, CancellationToken cancellationToken) =>
         request is OpenSession or GetSession or SaveSession or UpdateSession or DeleteSession or RenewSessionId
@@ -128,7 +116,7 @@ public sealed class SessionClient : ISessionClient, IDisposable
             throw new TimeoutException($"The session container did not answer {request.GetType().Name} within {_timeout}.", e);
         }
 
-        return reply is T typed ? typed : throw NotFoundOrUnexpected(reply);
+        return reply is T typed ? typed : throw Unexpected(reply);
     }
 
     private static IActorRefProvider? ProviderOf(IActorRef container)
@@ -144,20 +132,21 @@ public sealed class SessionClient : ISessionClient, IDisposable
         }
     }
 
-    internal static Exception NotFoundOrUnexpected(object reply) => reply switch
+    /// <summary>
+    /// The exception for an answer that is not the call's result: a missing session and a version
+    /// conflict have their own types, so callers catch them rather than inspect a reply.
+    /// </summary>
+    internal static Exception Unexpected(object reply) => reply switch
     {
         SessionNotFound notFound => new SessionNotFoundException(notFound.SessionId),
+        SessionVersionConflict conflict => new SessionVersionConflictException(conflict),
         _ => new InvalidOperationException($"The session container answered with an unexpected {reply.GetType().Name}."),
     };
 
     /// <inheritdoc />
-    public async Task<SessionSaved> UpdateAsync(UpdateSession update, CancellationToken cancellationToken = default)
+    public Task<SessionSaved> UpdateAsync(UpdateSession update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
-        return await AskAsync<object>(update, cancellationToken).ConfigureAwait(false) switch
-        {
-            SessionSaved saved => saved,
-            var other => throw NotFoundOrUnexpected(other),
-        };
+        return AskAsync<SessionSaved>(update, cancellationToken);
     }
 }
