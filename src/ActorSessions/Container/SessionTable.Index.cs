@@ -19,9 +19,16 @@ internal sealed partial class SessionTable
     private int[] _buckets = new int[InitialBuckets];
 
     // Read by nobody: it keeps the loads of Warm from being optimized away.
-    private int _warmed;
+    private int _warmSink;
 
-    public int Find(string id) => Find(id, Hash(id));
+    // The ids Warm hashed, in order, and their hashes: the lookups that follow come in the same order
+    // and take the hash from here instead of hashing the id again.
+    private string?[] _warmedIds = new string?[64];
+    private int[] _warmedHashes = new int[64];
+    private int _warmedCount;
+    private int _warmedNext;
+
+    public int Find(string id) => Find(id, WarmedHash(id));
 
     /// <summary>
     /// Reads into the CPU caches what looking up <paramref name="ids"/> (and touching what is found) will
@@ -45,9 +52,23 @@ internal sealed partial class SessionTable
             sink += id?.Length ?? 0;
         }
 
+        if (_warmedIds.Length < ids.Length)
+        {
+            _warmedIds = new string?[ids.Length];
+            _warmedHashes = new int[ids.Length];
+        }
+
+        Array.Clear(_warmedIds, 0, _warmedCount);
+        _warmedCount = 0;
+        _warmedNext = 0;
         for (var i = 0; i < ids.Length; i++)
         {
-            step[i] = ids[i] is { } id ? Hash(id) : 0;
+            if (ids[i] is { } id)
+            {
+                step[i] = Hash(id);
+                _warmedIds[_warmedCount] = id;
+                _warmedHashes[_warmedCount++] = step[i];
+            }
         }
 
         // The buckets.
@@ -79,10 +100,29 @@ internal sealed partial class SessionTable
             }
         }
 
-        _warmed = sink;
+        _warmSink = sink;
     }
 
     private static int Hash(string id) => id.GetHashCode(StringComparison.Ordinal);
+
+    /// <summary>
+    /// The hash of <paramref name="id"/>: taken from the last <see cref="Warm"/> when it is the id (the
+    /// same string object) warmed next or a few after it, else computed.
+    /// </summary>
+    private int WarmedHash(string id)
+    {
+        var end = Math.Min(_warmedCount, _warmedNext + 4);
+        for (var i = _warmedNext; i < end; i++)
+        {
+            if (ReferenceEquals(_warmedIds[i], id))
+            {
+                _warmedNext = i + 1;
+                return _warmedHashes[i];
+            }
+        }
+
+        return Hash(id);
+    }
 
     private int Find(string id, int hash)
     {
