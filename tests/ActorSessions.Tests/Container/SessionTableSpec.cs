@@ -109,6 +109,30 @@ public sealed class SessionTableSpec
     }
 
     [Fact]
+    public void Lookups_after_a_warm_up_find_the_same_slots_in_any_order()
+    {
+        var table = new SessionTable();
+        var ids = new SessionIdGenerator(20);
+        var held = Enumerable.Range(0, 500).Select(_ => ids.Next()).ToArray();
+        var slots = held.ToDictionary(id => id, id => table.Add(id, null, 1, 1));
+        var warmed = held.Take(64).Select(id => (string?)id).ToArray();
+        warmed[3] = null;
+        warmed[10] = ids.Next();
+
+        table.Warm(warmed);
+
+        // Out of order, skipping some, with ids that were not warmed and copies of warmed ids in between.
+        foreach (var id in warmed.Reverse().Concat(held.Skip(60)).Concat(warmed))
+        {
+            if (id is not null)
+            {
+                Assert.Equal(slots.GetValueOrDefault(id, SessionTable.None), table.Find(new string(id.AsSpan())));
+                Assert.Equal(slots.GetValueOrDefault(id, SessionTable.None), table.Find(id));
+            }
+        }
+    }
+
+    [Fact]
     public void Freed_slots_are_reused_and_hold_no_references()
     {
         var table = new SessionTable();
