@@ -7,21 +7,29 @@ namespace ActorSessions;
 /// <see cref="SessionBatch"/>, and the calls waiting for it. It is the message's sender: the container's
 /// reply comes straight here, with no temporary actor and no timer per request as <c>Ask</c> would make.
 /// </summary>
+/// <remarks>
+/// Once its reply has come it carries the client's next message: it is registered as a temporary actor
+/// once, not once a message. The container answers every message exactly once, so after the reply
+/// nothing more can arrive for the message before. One whose calls all timed out is abandoned instead,
+/// since its reply may still come; it is never used again.
+/// </remarks>
 internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
 {
     private readonly RequestCoalescer _owner;
     private readonly IActorRefProvider _provider;
     private readonly ActorPath _path;
-    private readonly IPendingCall[] _calls;
+    private IPendingCall[] _calls = [];
     private object? _reply;
     private int _replied;
 
-    public BatchInFlight(RequestCoalescer owner, IActorRefProvider provider, IPendingCall[] calls)
+    public BatchInFlight(RequestCoalescer owner, IActorRefProvider provider)
     {
         _owner = owner;
         _provider = provider;
         _path = provider.TempPath();
-        _calls = calls;
+
+        // Registered so that a reply finds it by path even from another node.
+        _provider.RegisterTempActor(this, _path);
     }
 
     public override ActorPath Path => _path;
@@ -29,7 +37,10 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
     public override IActorRefProvider Provider => _provider;
 
     /// <summary>Whether the coalescer still counts this message against its in-flight limit; guarded by its lock.</summary>
-    public bool Counted { get; set; } = true;
+    public bool Counted { get; set; }
+
+    /// <summary>Whether it was given up on (every call timed out) and is never to carry a message again; guarded by the coalescer's lock.</summary>
+    public bool Abandoned { get; private set; }
 
     public IReadOnlyList<IPendingCall> Calls => _calls;
 
@@ -49,16 +60,23 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Sends the message. Registered as a temporary actor, so a reply finds it by path even from another node.</summary>
-    public void Send(IActorRef container)
+    /// <summary>Sends <paramref name="calls"/> as one message; called under the coalescer's lock, with the last reply in.</summary>
+    public void Send(IActorRef container, IPendingCall[] calls)
     {
-        _provider.RegisterTempActor(this, _path);
-        object message = _calls.Length == 1 ? _calls[0].Request : new SessionBatch(Requests());
+        _calls = calls;
+        _reply = null;
+        Counted = true;
+        Volatile.Write(ref _replied, 0);
+        object message = calls.Length == 1 ? calls[0].Request : new SessionBatch(Requests());
         container.Tell(message, this);
     }
 
-    /// <summary>No reply will be awaited any more (every call timed out or was cancelled).</summary>
-    public void Abandon() => _provider.UnregisterTempActor(_path);
+    /// <summary>No reply will be awaited any more (every call timed out or was cancelled), or the client is disposed.</summary>
+    public void Abandon()
+    {
+        Abandoned = true;
+        _provider.UnregisterTempActor(_path);
+    }
 
     /// <summary>Runs on the thread pool for a batch: hands the replies out away from the container's thread.</summary>
     public void Execute() => Deliver(_reply!);
@@ -71,7 +89,6 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
             return;
         }
 
-        _provider.UnregisterTempActor(_path);
         if (_calls.Length == 1)
         {
             // One call: completing it only queues its continuation, as cheap as queuing this.
@@ -87,26 +104,28 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
 
     private void Deliver(object reply)
     {
-        // The next batch goes out first, so the container has work while these replies are handed out.
+        // The next batch goes out first, so the container has work while these replies are handed out;
+        // it may go out through this very object, so the calls answered here are taken beforehand.
+        var calls = _calls;
         _owner.Replied(this);
 
-        if (_calls.Length == 1)
+        if (calls.Length == 1)
         {
-            _calls[0].Complete(reply);
+            calls[0].Complete(reply);
         }
-        else if (reply is SessionBatchHandled handled && handled.Replies.Count == _calls.Length)
+        else if (reply is SessionBatchHandled handled && handled.Replies.Count == calls.Length)
         {
-            for (var i = 0; i < _calls.Length; i++)
+            for (var i = 0; i < calls.Length; i++)
             {
-                _calls[i].Complete(handled.Replies[i]);
+                calls[i].Complete(handled.Replies[i]);
             }
         }
         else
         {
             // Refused as a whole (a Status.Failure), or answered with something no call can take.
             var failure = reply as Status.Failure ?? new Status.Failure(new InvalidOperationException(
-                $"The session container answered a batch of {_calls.Length} with an unexpected {reply.GetType().Name}."));
-            foreach (var call in _calls)
+                $"The session container answered a batch of {calls.Length} with an unexpected {reply.GetType().Name}."));
+            foreach (var call in calls)
             {
                 call.Complete(failure);
             }

@@ -32,6 +32,7 @@ internal sealed class RequestCoalescer : IDisposable
     private readonly Lock _gate = new();
     private readonly Queue<IPendingCall> _queue = new();
     private readonly List<BatchInFlight> _inFlight = [];
+    private readonly Stack<BatchInFlight> _idle = new();
     private int _counted;
     private long _ticks;
     private long _messagesSent;
@@ -102,6 +103,11 @@ internal sealed class RequestCoalescer : IDisposable
         lock (_gate)
         {
             Release(batch);
+            if (!batch.Abandoned)
+            {
+                _idle.Push(batch);
+            }
+
             SendNextBatch();
         }
     }
@@ -134,6 +140,10 @@ internal sealed class RequestCoalescer : IDisposable
             }
 
             _inFlight.Clear();
+            while (_idle.TryPop(out var idle))
+            {
+                idle.Abandon();
+            }
         }
     }
 
@@ -175,12 +185,16 @@ internal sealed class RequestCoalescer : IDisposable
             Array.Resize(ref calls, taken);
         }
 
-        var batch = new BatchInFlight(this, _provider, calls);
+        if (!_idle.TryPop(out var batch))
+        {
+            batch = new BatchInFlight(this, _provider);
+        }
+
         _inFlight.Add(batch);
         _counted++;
         _messagesSent++;
         _callsSent += calls.Length;
-        batch.Send(_container);
+        batch.Send(_container, calls);
     }
 
     private void Release(BatchInFlight batch)

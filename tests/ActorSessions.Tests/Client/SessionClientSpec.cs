@@ -150,6 +150,34 @@ public sealed class SessionClientSpec : TestKit
     }
 
     [Fact]
+    public async Task A_message_answered_hands_its_reply_address_to_the_next_but_one_given_up_on_never_does()
+    {
+        using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
+        var first = client.GetAsync("first-session-id-0000");
+        _probe.ExpectMsg<GetSession>();
+        var answered = _probe.LastSender;
+        _probe.Reply(new SessionFound(Opened("first-session-id-0000").Session));
+        await first.WaitAsync(Bound);
+
+        // The next message goes out from the same reply address: no temporary actor per message.
+        var lost = client.GetAsync("lost-session-id-00000");
+        _probe.ExpectMsg<GetSession>();
+        Assert.Equal(answered, _probe.LastSender);
+
+        // That one times out; its reply, if it ever comes, must not answer a later call.
+        _time.Advance(Settings.RequestTimeout + TimeSpan.FromMilliseconds(250));
+        await Assert.ThrowsAsync<TimeoutException>(() => lost.WaitAsync(Bound));
+        var next = client.GetAsync("next-session-id-00000");
+        _probe.ExpectMsg<GetSession>();
+        var nextSender = _probe.LastSender;
+        Assert.NotEqual(answered, nextSender);
+
+        answered.Tell(new SessionFound(Opened("lost-session-id-00000").Session));
+        nextSender.Tell(new SessionFound(Opened("next-session-id-00000").Session));
+        Assert.Equal("next-session-id-00000", (await next.WaitAsync(Bound)).Session.Id);
+    }
+
+    [Fact]
     public async Task A_call_cancelled_while_queued_is_never_sent()
     {
         using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
