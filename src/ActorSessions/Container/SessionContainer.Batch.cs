@@ -35,7 +35,8 @@ public sealed partial class SessionContainer
         var replies = new object[requests.Count];
         bool[]? written = null;
 
-        // Reading the clocks costs about as much as serving an open from the caches; a batch is one turn.
+        // A clock reading costs about a third of serving an open from the caches; a batch is one turn, so it
+        // reads each clock once.
         _batchNow = _time.GetTimestamp();
         _batchWallTicks = _time.GetUtcNow().UtcTicks;
         _batchClock = true;
