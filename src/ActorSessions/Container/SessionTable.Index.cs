@@ -15,8 +15,17 @@ internal sealed partial class SessionTable
 {
     private const int InitialBuckets = 64;
 
+    // Buckets split per addition while the index doubles: the doubling is done after a quarter of the
+    // additions that would fill the doubled array.
+    private const int SplitsPerAddition = 4;
+
     // Bucket heads are slot + 1, so that a new array is all empty chains.
     private int[] _buckets = new int[InitialBuckets];
+
+    // While the index doubles: the old size, and the next bucket of the lower half to split.
+    private bool _splitting;
+    private int _half;
+    private int _splitNext;
 
     // Read by nobody: it keeps the loads of Warm from being optimized away.
     private int _warmSink;
@@ -72,11 +81,9 @@ internal sealed partial class SessionTable
         }
 
         // The buckets.
-        var buckets = _buckets;
-        var mask = buckets.Length - 1;
         for (var i = 0; i < ids.Length; i++)
         {
-            step[i] = ids[i] is null ? 0 : buckets[step[i] & mask];
+            step[i] = ids[i] is null ? 0 : _buckets[BucketOf(step[i])];
         }
 
         // The first entry of each chain.
@@ -126,7 +133,7 @@ internal sealed partial class SessionTable
 
     private int Find(string id, int hash)
     {
-        for (var next = _buckets[hash & (_buckets.Length - 1)]; next != 0;)
+        for (var next = _buckets[BucketOf(hash)]; next != 0;)
         {
             ref var e = ref this[next - 1];
             if (e.HashCode == hash && string.Equals(e.Id, id, StringComparison.Ordinal))
@@ -140,21 +147,80 @@ internal sealed partial class SessionTable
         return None;
     }
 
-    /// <summary>Makes room for one more session: called before a new slot is filled, so a rehash never sees it.</summary>
-    private void GrowIndexIfFull()
+    /// <summary>
+    /// The bucket that holds <paramref name="hash"/>. While the index doubles, a bucket of the upper half
+    /// whose lower twin has not been split yet is still found in that twin.
+    /// </summary>
+    private int BucketOf(int hash)
     {
-        if (Count >= _buckets.Length)
+        var bucket = hash & (_buckets.Length - 1);
+        if (_splitting && (bucket & _half) != 0 && bucket - _half >= _splitNext)
         {
-            // At most one session a bucket on average keeps chains short; doubling a power of two keeps
-            // the bucket a mask away from the hash. At a million sessions that is 4 MiB of buckets.
-            Rehash(_buckets.Length * 2);
+            bucket -= _half;
         }
+
+        return bucket;
+    }
+
+    /// <summary>
+    /// Makes room for one more session; called before a new slot is filled. At most one session a bucket
+    /// on average keeps chains short, so when the index is full its bucket array doubles. The sessions
+    /// are not moved all at once, which at a million sessions held the container's turn for about 30 ms:
+    /// the new array starts as a copy of the old one in its lower half, and each addition then splits the
+    /// next few buckets between their lower and upper halves, by one more bit of the hash, finishing long
+    /// before the array is full again.
+    /// </summary>
+    private void GrowIndex()
+    {
+        if (_splitting)
+        {
+            for (var i = 0; i < SplitsPerAddition && _splitting; i++)
+            {
+                Split(_splitNext++);
+                _splitting = _splitNext < _half;
+            }
+        }
+        else if (Count >= _buckets.Length)
+        {
+            var grown = new int[_buckets.Length * 2];
+            Array.Copy(_buckets, grown, _buckets.Length);
+            _half = _buckets.Length;
+            _buckets = grown;
+            _splitNext = 0;
+            _splitting = true;
+        }
+    }
+
+    /// <summary>Moves the sessions of <paramref name="bucket"/> whose hash has the new bit set to its upper twin.</summary>
+    private void Split(int bucket)
+    {
+        int lower = 0, upper = 0;
+        for (var next = _buckets[bucket]; next != 0;)
+        {
+            ref var e = ref this[next - 1];
+            var after = e.BucketNext;
+            if ((e.HashCode & _half) == 0)
+            {
+                e.BucketNext = lower;
+                lower = next;
+            }
+            else
+            {
+                e.BucketNext = upper;
+                upper = next;
+            }
+
+            next = after;
+        }
+
+        _buckets[bucket] = lower;
+        _buckets[bucket + _half] = upper;
     }
 
     private void Link(int slot, int hash)
     {
         ref var e = ref this[slot];
-        ref var head = ref _buckets[hash & (_buckets.Length - 1)];
+        ref var head = ref _buckets[BucketOf(hash)];
         e.HashCode = hash;
         e.BucketNext = head;
         head = slot + 1;
@@ -163,7 +229,7 @@ internal sealed partial class SessionTable
     private void Unlink(int slot)
     {
         ref var e = ref this[slot];
-        ref var link = ref _buckets[e.HashCode & (_buckets.Length - 1)];
+        ref var link = ref _buckets[BucketOf(e.HashCode)];
         while (link != slot + 1)
         {
             link = ref this[link - 1].BucketNext;
@@ -171,23 +237,5 @@ internal sealed partial class SessionTable
 
         link = e.BucketNext;
         e.BucketNext = 0;
-    }
-
-    private void Rehash(int size)
-    {
-        var buckets = new int[size];
-        var mask = size - 1;
-        for (var slot = 0; slot < _slotsUsed; slot++)
-        {
-            ref var e = ref this[slot];
-            if (e.Id is not null)
-            {
-                ref var head = ref buckets[e.HashCode & mask];
-                e.BucketNext = head;
-                head = slot + 1;
-            }
-        }
-
-        _buckets = buckets;
     }
 }

@@ -48,7 +48,7 @@ internal sealed partial class SessionTable
             throw new InvalidOperationException("The session id is already held.");
         }
 
-        GrowIndexIfFull();
+        GrowIndex();
         var slot = AllocateSlot();
         ref var e = ref this[slot];
         e.Id = id;

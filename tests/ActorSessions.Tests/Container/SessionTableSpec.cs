@@ -97,6 +97,37 @@ public sealed class SessionTableSpec
     }
 
     [Fact]
+    public void Every_session_stays_findable_while_the_index_doubles_a_few_buckets_at_a_time()
+    {
+        // 3,000 sessions pass the doublings at 64, 128, ... 2,048 buckets; each is spread over many
+        // additions, so the checks below land in the middle of them, with removals in between.
+        var table = new SessionTable();
+        var ids = new SessionIdGenerator(20);
+        var held = new List<string>();
+        var removed = new List<string>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var id = ids.Next();
+            table.Add(id, null, i, i);
+            held.Add(id);
+            if (i % 5 == 4)
+            {
+                var gone = held[i % held.Count];
+                table.Remove(table.Find(gone));
+                held.Remove(gone);
+                removed.Add(gone);
+            }
+
+            if (i % 7 == 0)
+            {
+                Assert.Equal(held.Count, table.Count);
+                Assert.All(held, h => Assert.Equal(h, table[table.Find(h)].Id));
+                Assert.All(removed, r => Assert.Equal(SessionTable.None, table.Find(r)));
+            }
+        }
+    }
+
+    [Fact]
     public void Adding_an_id_already_held_is_refused_and_changes_nothing()
     {
         var table = new SessionTable();
