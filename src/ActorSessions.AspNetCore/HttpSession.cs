@@ -119,7 +119,7 @@ public sealed class HttpSession : ISession
                 return s;
             }
 
-            var data = _clear ? Session.EmptyData : s.Data;
+            var data = _clear ? SessionData.Empty : s.Data;
             foreach (var (key, value) in _changes)
             {
                 data = value is null ? data.Remove(key) : data.SetItem(key, ImmutableArray.Create(value));
@@ -414,7 +414,7 @@ public sealed class HttpSession : ISession
 
     private UpdateSession TakeChanges()
     {
-        var set = ImmutableDictionary.CreateBuilder<string, ImmutableArray<byte>>(StringComparer.Ordinal);
+        var set = new List<KeyValuePair<string, ImmutableArray<byte>>>(_changes.Count);
         var remove = ImmutableArray.CreateBuilder<string>();
         foreach (var (key, value) in _changes)
         {
@@ -424,11 +424,11 @@ public sealed class HttpSession : ISession
             }
             else
             {
-                set[key] = ImmutableArray.Create(value);
+                set.Add(new(key, ImmutableArray.Create(value)));
             }
         }
 
-        var update = new UpdateSession(string.Empty, set.ToImmutable(), remove.ToImmutable(), _clear);
+        var update = new UpdateSession(string.Empty, SessionData.CreateRange(set), remove.ToImmutable(), _clear);
         DropChanges();
         return update;
     }

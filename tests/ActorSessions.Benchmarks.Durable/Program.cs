@@ -150,7 +150,7 @@ async Task<string> Restart(string storeName, Func<bool, ISessionStore> open, int
     var store = open(true);
     await store.InitializeAsync(CancellationToken.None);
     var now = DateTimeOffset.UtcNow;
-    var data = SessionDataCodec.Encode(Session.EmptyData.SetItem("user", [.. "user-12345"u8]).SetItem("cart", [.. "3 books, 1 lamp"u8]));
+    var data = SessionDataCodec.Encode(SessionData.Empty.SetItem("user", [.. "user-12345"u8]).SetItem("cart", [.. "3 books, 1 lamp"u8]));
     var fill = Stopwatch.StartNew();
     const int chunk = 20_000;
     for (var start = 0; start < count; start += chunk)

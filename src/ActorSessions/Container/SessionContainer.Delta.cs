@@ -40,18 +40,13 @@ public sealed partial class SessionContainer
         ref var entry = ref _table[slot];
         if (!update.IsTouchOnly)
         {
-            var data = update.Clear ? Session.EmptyData : entry.Data ?? Session.EmptyData;
+            var data = update.Clear ? SessionData.Empty : entry.Data;
             if (!update.Remove.IsDefaultOrEmpty)
             {
                 data = data.RemoveRange(update.Remove);
             }
 
-            if (update.Set is { Count: > 0 } set)
-            {
-                data = data.SetItems(set);
-            }
-
-            entry.Data = data.Count == 0 ? null : data;
+            entry.Data = data.SetItems(update.Set);
             entry.Version++;
         }
 
@@ -67,11 +62,6 @@ public sealed partial class SessionContainer
 
     private static ArgumentException? InvalidDelta(UpdateSession update)
     {
-        if (update.Set is { } set && DefaultValue(set, nameof(UpdateSession.Set)) is { } bad)
-        {
-            return bad;
-        }
-
         if (!update.Remove.IsDefaultOrEmpty)
         {
             foreach (var key in update.Remove)

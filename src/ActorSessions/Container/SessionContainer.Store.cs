@@ -200,9 +200,9 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         });
     }
 
-    private static bool Decode(SessionRecord? row, out ImmutableDictionary<string, ImmutableArray<byte>>? data, out string? error)
+    private static bool Decode(SessionRecord? row, out SessionData data, out string? error)
     {
-        data = null;
+        data = default;
         if (row?.Id is null || !SessionIdGenerator.IsWellFormed(row.Id))
         {
             error = "the id is not a session id";
@@ -218,11 +218,6 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         if (!SessionDataCodec.TryDecode(row.Data, out data, out error))
         {
             return false;
-        }
-
-        if (data is { Count: 0 })
-        {
-            data = null;
         }
 
         return true;
@@ -665,7 +660,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
     /// <summary>A session as it was before a batch changed it; <c>default</c> means it did not exist.</summary>
     private readonly record struct Image(
         bool Existed,
-        ImmutableDictionary<string, ImmutableArray<byte>>? Data,
+        SessionData Data,
         long CreatedAtTicks,
         long LastModifiedTicks,
         long Version,
@@ -677,7 +672,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
 
     private sealed record RecoveredSession(
         string Id,
-        ImmutableDictionary<string, ImmutableArray<byte>>? Data,
+        SessionData Data,
         long CreatedAtTicks,
         long LastModifiedTicks,
         long Version);

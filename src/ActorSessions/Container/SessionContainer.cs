@@ -173,11 +173,6 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             return Refused(badId);
         }
 
-        if (Normalize(save.Session.Data, out var data) is { } badData)
-        {
-            return Refused(badData);
-        }
-
         var now = Now();
         var slot = FindLive(save.Session.Id, now);
         if (slot == SessionTable.None)
@@ -197,7 +192,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         }
 
         BeforeWrite(save.Session.Id, slot);
-        entry.Data = data;
+        entry.Data = save.Session.Data;
         entry.Version++;
         _table.Touch(slot, now, WallTicks());
         return new SessionSaved(Snapshot(slot));
@@ -379,8 +374,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     {
         var id = NewId();
         var wall = WallTicks();
-        created = new Session(id, new DateTimeOffset(wall, TimeSpan.Zero), new DateTimeOffset(wall, TimeSpan.Zero), 0, Session.EmptyData);
-        ImmutableDictionary<string, ImmutableArray<byte>>? data = null;
+        created = new Session(id, new DateTimeOffset(wall, TimeSpan.Zero), new DateTimeOffset(wall, TimeSpan.Zero), 0, SessionData.Empty);
         if (_sessionFactory is not null)
         {
             Session made;
@@ -399,12 +393,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
                 return new Status.Failure(new InvalidOperationException("The session factory returned null; no session was created."));
             }
 
-            if (Normalize(made.Data, out data) is { } bad)
-            {
-                return new Status.Failure(new InvalidOperationException("The session factory returned invalid data; no session was created.", bad));
-            }
-
-            created = created with { Data = data ?? Session.EmptyData };
+            created = created with { Data = made.Data };
         }
 
         if (_table.Count >= _settings.MaxSessions)
@@ -413,7 +402,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         }
 
         BeforeWrite(id, SessionTable.None);
-        _table.Add(id, data, wall, now);
+        _table.Add(id, created.Data, wall, now);
         _created++;
         _metrics.Created();
         Publish(new SessionCreated(id, created.CreatedAt));
@@ -475,7 +464,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             new DateTimeOffset(e.CreatedAtTicks, TimeSpan.Zero),
             new DateTimeOffset(e.LastModifiedTicks, TimeSpan.Zero),
             e.Version,
-            e.Data ?? Session.EmptyData);
+            e.Data);
     }
 
     private SessionStats Stats() =>
@@ -493,52 +482,6 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
 
     private static ArgumentException? Invalid(string? id, string request) =>
         string.IsNullOrEmpty(id) ? new ArgumentException($"{request} needs a session id; it was null or empty.", "SessionId") : null;
-
-    /// <summary>
-    /// Checks data from outside and brings it to the stored form: ordinal keys, and <see langword="null"/>
-    /// for no data. Returns the error to answer with, if any.
-    /// </summary>
-    private static ArgumentException? Normalize(
-        ImmutableDictionary<string, ImmutableArray<byte>>? data,
-        out ImmutableDictionary<string, ImmutableArray<byte>>? normalized)
-    {
-        normalized = null;
-        if (data is null)
-        {
-            return new ArgumentNullException(nameof(Session.Data), "A session's data cannot be null; use Session.EmptyData.");
-        }
-
-        if (DefaultValue(data, nameof(Session.Data)) is { } bad)
-        {
-            return bad;
-        }
-
-        if (data.Count == 0)
-        {
-            return null;
-        }
-
-        // Keys are case-sensitive whatever comparer the caller built the map with.
-        var comparer = data.KeyComparer;
-        normalized = ReferenceEquals(comparer, StringComparer.Ordinal) || ReferenceEquals(comparer, EqualityComparer<string>.Default)
-            ? data
-            : data.WithComparers(StringComparer.Ordinal);
-        return null;
-    }
-
-    /// <summary>An error naming the first value that is a default <see cref="ImmutableArray{T}"/> (no array at all), if any.</summary>
-    private static ArgumentException? DefaultValue(ImmutableDictionary<string, ImmutableArray<byte>> data, string parameter)
-    {
-        foreach (var (key, value) in data)
-        {
-            if (value.IsDefault)
-            {
-                return new ArgumentException($"The value under key '{key}' is a default ImmutableArray; store an empty array instead.", parameter);
-            }
-        }
-
-        return null;
-    }
 
     private static long ToTimestampTicks(TimeSpan span, TimeProvider time)
     {

@@ -40,7 +40,7 @@ internal sealed partial class SessionTable
     public ref Entry this[int slot] => ref _chunks[slot >> ChunkShift][slot & ChunkMask];
 
     /// <summary>Adds a session as the most recently touched and the newest. The id must not be held.</summary>
-    public int Add(string id, ImmutableDictionary<string, ImmutableArray<byte>>? data, long createdAtTicks, long timestamp)
+    public int Add(string id, SessionData data, long createdAtTicks, long timestamp)
     {
         var hash = Hash(id);
         if (Find(id, hash) != None)
@@ -216,8 +216,8 @@ internal sealed partial class SessionTable
         /// <summary>The id; <see langword="null"/> while the slot is free.</summary>
         public string? Id;
 
-        /// <summary>The data; <see langword="null"/> until the first write, so an empty session holds no map.</summary>
-        public ImmutableDictionary<string, ImmutableArray<byte>>? Data;
+        /// <summary>The data; empty (no array) until the first write, so an empty session holds no map.</summary>
+        public SessionData Data;
 
         /// <summary>Wall-clock UTC ticks, for the snapshot only.</summary>
         public long CreatedAtTicks;

@@ -13,15 +13,15 @@ namespace ActorSessions;
 /// and then nothing of it is applied.
 /// </summary>
 /// <param name="SessionId">The session to change.</param>
-/// <param name="Set">Values to store, by key; <see langword="null"/> for none. Keys are case-sensitive.</param>
+/// <param name="Set">Values to store, by key; empty (<c>default</c>) for none. Keys are case-sensitive.</param>
 /// <param name="Remove">Keys to remove; <see langword="null"/> for none. A key the session lacks is ignored.</param>
 /// <param name="Clear">Remove every key first, including keys written by others since this request read the session.</param>
 public sealed record UpdateSession(
     string SessionId,
-    ImmutableDictionary<string, ImmutableArray<byte>>? Set = null,
+    SessionData Set = default,
     ImmutableArray<string> Remove = default,
     bool Clear = false)
 {
     /// <summary><see langword="true"/> when the update would change nothing and only touches the session.</summary>
-    public bool IsTouchOnly => !Clear && (Set is null || Set.Count == 0) && (Remove.IsDefaultOrEmpty);
+    public bool IsTouchOnly => !Clear && Set.IsEmpty && Remove.IsDefaultOrEmpty;
 }

@@ -16,18 +16,14 @@ namespace ActorSessions;
 /// <param name="CreatedAt">When the session was created (wall clock).</param>
 /// <param name="LastModified">When the session was last opened or saved (wall clock).</param>
 /// <param name="Version">Incremented by every save; <see cref="SaveSession.CheckVersion"/> compares it.</param>
-/// <param name="Data">The session's values by key. Keys are compared ordinally (case-sensitive).</param>
+/// <param name="Data">The session's values by key. Keys are compared ordinally (case-sensitive); <c>default</c> is no data.</param>
 public sealed record Session(
     string Id,
     DateTimeOffset CreatedAt,
     DateTimeOffset LastModified,
     long Version,
-    ImmutableDictionary<string, ImmutableArray<byte>> Data)
+    SessionData Data)
 {
-    /// <summary>The empty data map every new session starts with; shared, so an empty session costs no map.</summary>
-    public static ImmutableDictionary<string, ImmutableArray<byte>> EmptyData { get; } =
-        ImmutableDictionary.Create<string, ImmutableArray<byte>>(StringComparer.Ordinal);
-
     /// <summary>The keys this session holds.</summary>
     public IEnumerable<string> Keys => Data.Keys;
 
@@ -68,5 +64,5 @@ public sealed record Session(
     }
 
     /// <summary>Returns a copy of this session with no data.</summary>
-    public Session Clear() => this with { Data = EmptyData };
+    public Session Clear() => this with { Data = SessionData.Empty };
 }

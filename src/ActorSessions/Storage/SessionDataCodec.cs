@@ -14,33 +14,27 @@ internal static class SessionDataCodec
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static byte[] Encode(ImmutableDictionary<string, ImmutableArray<byte>>? data)
+    public static byte[] Encode(SessionData data)
     {
-        var size = 1 + VarIntSize(data?.Count ?? 0);
-        if (data is not null)
+        var size = 1 + VarIntSize(data.Count);
+        foreach (var (key, value) in data)
         {
-            foreach (var (key, value) in data)
-            {
-                var keyBytes = StrictUtf8.GetByteCount(key);
-                size += VarIntSize(keyBytes) + keyBytes + VarIntSize(value.Length) + value.Length;
-            }
+            var keyBytes = StrictUtf8.GetByteCount(key);
+            size += VarIntSize(keyBytes) + keyBytes + VarIntSize(value.Length) + value.Length;
         }
 
         var buffer = new byte[size];
         var span = buffer.AsSpan();
         span[0] = FormatVersion;
         var position = 1;
-        WriteVarInt(span, ref position, data?.Count ?? 0);
-        if (data is not null)
+        WriteVarInt(span, ref position, data.Count);
+        foreach (var (key, value) in data)
         {
-            foreach (var (key, value) in data)
-            {
-                WriteVarInt(span, ref position, StrictUtf8.GetByteCount(key));
-                position += StrictUtf8.GetBytes(key, span[position..]);
-                WriteVarInt(span, ref position, value.Length);
-                value.AsSpan().CopyTo(span[position..]);
-                position += value.Length;
-            }
+            WriteVarInt(span, ref position, StrictUtf8.GetByteCount(key));
+            position += StrictUtf8.GetBytes(key, span[position..]);
+            WriteVarInt(span, ref position, value.Length);
+            value.AsSpan().CopyTo(span[position..]);
+            position += value.Length;
         }
 
         return buffer;
@@ -49,10 +43,10 @@ internal static class SessionDataCodec
     /// <summary>Decodes stored bytes; <see langword="false"/> with the reason when they are not a valid encoding.</summary>
     public static bool TryDecode(
         ReadOnlySpan<byte> bytes,
-        out ImmutableDictionary<string, ImmutableArray<byte>>? data,
+        out SessionData data,
         out string? error)
     {
-        data = null;
+        data = default;
         error = null;
         try
         {
@@ -69,27 +63,36 @@ internal static class SessionDataCodec
                 return End(bytes, position, ref error);
             }
 
-            var builder = ImmutableDictionary.CreateBuilder<string, ImmutableArray<byte>>(StringComparer.Ordinal);
+            // Each entry takes at least two bytes, so a count the bytes cannot hold is refused before allocating for it.
+            if (count > (bytes.Length - position) / 2)
+            {
+                throw new FormatException("the data is cut short");
+            }
+
+            var entries = new KeyValuePair<string, ImmutableArray<byte>>[count];
+            var seen = new HashSet<string>(count, StringComparer.Ordinal);
             for (var i = 0; i < count; i++)
             {
                 var keyLength = ReadVarInt(bytes, ref position);
                 var key = StrictUtf8.GetString(Take(bytes, ref position, keyLength));
                 var valueLength = ReadVarInt(bytes, ref position);
                 var value = Take(bytes, ref position, valueLength).ToImmutableArray();
-                if (!builder.TryAdd(key, value))
+                if (!seen.Add(key))
                 {
                     error = $"the key '{key}' appears twice";
                     return false;
                 }
+
+                entries[i] = new(key, value);
             }
 
-            data = builder.ToImmutable();
+            data = SessionData.CreateRange(entries);
             return End(bytes, position, ref error);
         }
         catch (Exception e) when (e is FormatException or DecoderFallbackException or ArgumentException)
         {
             error = e.Message;
-            data = null;
+            data = default;
             return false;
         }
     }

@@ -21,7 +21,7 @@ internal sealed class ConcurrentDictionaryDesign(TimeProvider time) : ISessionDe
         {
             var id = _ids.Value!.Next();
             var now = time.GetUtcNow();
-            _sessions[id] = new Session(id, now, now, 0, Session.EmptyData.SetItem(Workload.UserKey, [.. Workload.UserValue(i)]));
+            _sessions[id] = new Session(id, now, now, 0, SessionData.Empty.SetItem(Workload.UserKey, [.. Workload.UserValue(i)]));
             ids[i] = id;
         }
 
@@ -47,7 +47,7 @@ internal sealed class ConcurrentDictionaryDesign(TimeProvider time) : ISessionDe
     {
         var id = _ids.Value!.Next();
         var now = time.GetUtcNow();
-        _sessions[id] = new Session(id, now, now, 0, Session.EmptyData);
+        _sessions[id] = new Session(id, now, now, 0, SessionData.Empty);
         return ValueTask.CompletedTask;
     }
 

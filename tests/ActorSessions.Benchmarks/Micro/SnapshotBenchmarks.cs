@@ -11,7 +11,7 @@ namespace ActorSessions.Benchmarks.Micro;
 [MemoryDiagnoser]
 public class SnapshotBenchmarks
 {
-    private ImmutableDictionary<string, ImmutableArray<byte>> _data = Session.EmptyData;
+    private SessionData _data = SessionData.Empty;
     private Dictionary<string, byte[]> _mutable = [];
     private Session _session = null!;
 
@@ -21,13 +21,7 @@ public class SnapshotBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var builder = Session.EmptyData.ToBuilder();
-        for (var i = 0; i < Keys; i++)
-        {
-            builder[$"key-{i}"] = [.. new byte[32]];
-        }
-
-        _data = builder.ToImmutable();
+        _data = SessionData.CreateRange(Enumerable.Range(0, Keys).Select(i => KeyValuePair.Create($"key-{i}", ImmutableArray.Create(new byte[32]))));
         _mutable = _data.ToDictionary(p => p.Key, p => p.Value.ToArray());
         _session = new Session("AAAAAAAAAAAAAAAAAAAA", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 3, _data);
     }

@@ -7,7 +7,7 @@ public static class Rows
     public static SessionRecord Row(string id, long version = 1, string value = "v", DateTimeOffset? expires = null) =>
         new(
             id,
-            SessionDataCodec.Encode(Session.EmptyData.SetItem("k", [.. System.Text.Encoding.UTF8.GetBytes(value)])),
+            SessionDataCodec.Encode(SessionData.Empty.SetItem("k", [.. System.Text.Encoding.UTF8.GetBytes(value)])),
             Now - TimeSpan.FromMinutes(10),
             Now - TimeSpan.FromMinutes(1),
             version,

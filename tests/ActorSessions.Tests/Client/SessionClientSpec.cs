@@ -281,5 +281,5 @@ public sealed class SessionClientSpec : TestKit
     }
 
     private SessionOpened Opened(string id) =>
-        new(new Session(id, _time.GetUtcNow(), _time.GetUtcNow(), 0, Session.EmptyData), IsNew: false);
+        new(new Session(id, _time.GetUtcNow(), _time.GetUtcNow(), 0, SessionData.Empty), IsNew: false);
 }

@@ -137,8 +137,8 @@ public sealed class SessionBatchSpec : TestKit
 
         _container.Tell(new SessionBatch(
         [
-            new UpdateSession(session.Id, Session.EmptyData.SetItem("a", [1])),
-            new UpdateSession(session.Id, Session.EmptyData.SetItem("b", [2])),
+            new UpdateSession(session.Id, SessionData.Empty.SetItem("a", [1])),
+            new UpdateSession(session.Id, SessionData.Empty.SetItem("b", [2])),
         ]));
 
         var replies = ExpectMsg<SessionBatchHandled>().Replies;

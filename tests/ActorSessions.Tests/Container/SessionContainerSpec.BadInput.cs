@@ -13,10 +13,8 @@ public sealed partial class SessionContainerSpec
         new RenewSessionId(null!),
         new RenewSessionId(string.Empty),
         new SaveSession(null!),
-        new SaveSession(new Session(null!, Start, Start, 0, Session.EmptyData)),
-        new SaveSession(new Session(string.Empty, Start, Start, 0, Session.EmptyData)),
-        new SaveSession(new Session("DDDDDDDDDDDDDDDDDDDD", Start, Start, 0, null!)),
-        new SaveSession(new Session("DDDDDDDDDDDDDDDDDDDD", Start, Start, 0, Session.EmptyData.Add("k", default))),
+        new SaveSession(new Session(null!, Start, Start, 0, SessionData.Empty)),
+        new SaveSession(new Session(string.Empty, Start, Start, 0, SessionData.Empty)),
     };
 
     [Theory]
@@ -32,20 +30,6 @@ public sealed partial class SessionContainerSpec
         var found = await Ask<SessionFound>(container, new GetSession(session.Id));
         Assert.Equal("v", found.Session.GetString("k"));
         Assert.Equal(1, (await Ask<SessionStats>(container, GetSessionStats.Instance)).Count);
-    }
-
-    [Fact]
-    public async Task A_bad_save_of_a_held_session_leaves_its_data_and_version_alone()
-    {
-        var container = NewContainer();
-        var session = (await Ask<SessionSaved>(container, new SaveSession((await OpenNew(container)).SetString("k", "v")))).Session;
-        var broken = session with { Data = session.Data.Add("bad", default(ImmutableArray<byte>)) };
-
-        await Assert.ThrowsAnyAsync<ArgumentException>(() => Ask<object>(container, new SaveSession(broken)));
-
-        var found = (await Ask<SessionFound>(container, new GetSession(session.Id))).Session;
-        Assert.Equal(session.Version, found.Version);
-        Assert.Equal(["k"], found.Keys);
     }
 
     [Fact]

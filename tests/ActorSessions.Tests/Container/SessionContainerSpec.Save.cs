@@ -66,7 +66,7 @@ public sealed partial class SessionContainerSpec
     public async Task Saving_an_unknown_session_is_not_found_and_creates_nothing()
     {
         var container = NewContainer();
-        var forged = new Session("BBBBBBBBBBBBBBBBBBBB", Start, Start, 0, Session.EmptyData).SetString("admin", "true");
+        var forged = new Session("BBBBBBBBBBBBBBBBBBBB", Start, Start, 0, SessionData.Empty).SetString("admin", "true");
 
         var reply = await Ask<object>(container, new SaveSession(forged));
 
@@ -91,18 +91,20 @@ public sealed partial class SessionContainerSpec
     }
 
     [Fact]
-    public async Task Keys_are_case_sensitive_even_when_the_caller_built_the_data_otherwise()
+    public async Task Keys_that_differ_only_in_case_are_stored_apart()
     {
         var container = NewContainer();
         var session = await OpenNew(container);
-        var data = ImmutableDictionary.Create<string, ImmutableArray<byte>>(StringComparer.OrdinalIgnoreCase)
-            .Add("Key", [1]);
+        var data = SessionData.CreateRange([new("Key", [1]), new("key", [2])]);
 
         await Ask<SessionSaved>(container, new SaveSession(session with { Data = data }));
 
         var found = (await Ask<SessionFound>(container, new GetSession(session.Id))).Session;
-        Assert.True(found.TryGetValue("Key", out _));
-        Assert.False(found.TryGetValue("key", out _));
+        Assert.True(found.TryGetValue("Key", out var upper));
+        Assert.True(found.TryGetValue("key", out var lower));
+        Assert.Equal([1], upper.ToArray());
+        Assert.Equal([2], lower.ToArray());
+        Assert.False(found.TryGetValue("KEY", out _));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class SessionTableSpec
             {
                 case < 4:
                     var id = ids.Next();
-                    table.Add(id, null, createdAtTicks: clock, timestamp: clock);
+                    table.Add(id, default, createdAtTicks: clock, timestamp: clock);
                     model[id] = (clock, clock);
                     break;
                 case < 6 when held.Length > 0:
@@ -108,7 +108,7 @@ public sealed class SessionTableSpec
         for (var i = 0; i < 3_000; i++)
         {
             var id = ids.Next();
-            table.Add(id, null, i, i);
+            table.Add(id, default, i, i);
             held.Add(id);
             if (i % 5 == 4)
             {
@@ -131,9 +131,9 @@ public sealed class SessionTableSpec
     public void Adding_an_id_already_held_is_refused_and_changes_nothing()
     {
         var table = new SessionTable();
-        var slot = table.Add("AAAAAAAAAAAAAAAAAAAA", null, 1, 1);
+        var slot = table.Add("AAAAAAAAAAAAAAAAAAAA", default, 1, 1);
 
-        Assert.Throws<InvalidOperationException>(() => table.Add("AAAAAAAAAAAAAAAAAAAA", null, 2, 2));
+        Assert.Throws<InvalidOperationException>(() => table.Add("AAAAAAAAAAAAAAAAAAAA", default, 2, 2));
         Assert.Equal(1, table.Count);
         Assert.Equal(slot, table.Find("AAAAAAAAAAAAAAAAAAAA"));
         Assert.Equal(1, table[slot].LastTouched);
@@ -145,7 +145,7 @@ public sealed class SessionTableSpec
         var table = new SessionTable();
         var ids = new SessionIdGenerator(20);
         var held = Enumerable.Range(0, 500).Select(_ => ids.Next()).ToArray();
-        var slots = held.ToDictionary(id => id, id => table.Add(id, null, 1, 1));
+        var slots = held.ToDictionary(id => id, id => table.Add(id, default, 1, 1));
         var warmed = held.Take(64).Select(id => (string?)id).ToArray();
         warmed[3] = null;
         warmed[10] = ids.Next();
@@ -167,12 +167,12 @@ public sealed class SessionTableSpec
     public void Freed_slots_are_reused_and_hold_no_references()
     {
         var table = new SessionTable();
-        var first = table.Add("AAAAAAAAAAAAAAAAAAAA", Session.EmptyData.Add("k", [1]), 1, 1);
+        var first = table.Add("AAAAAAAAAAAAAAAAAAAA", SessionData.Empty.SetItem("k", [1]), 1, 1);
         table.Remove(first);
 
         Assert.Null(table[first].Id);
-        Assert.Null(table[first].Data);
-        Assert.Equal(first, table.Add("BBBBBBBBBBBBBBBBBBBB", null, 2, 2));
+        Assert.True(table[first].Data.IsEmpty);
+        Assert.Equal(first, table.Add("BBBBBBBBBBBBBBBBBBBB", default, 2, 2));
         Assert.Equal(SessionTable.None, table.Find("AAAAAAAAAAAAAAAAAAAA"));
     }
 }

@@ -2,7 +2,7 @@ namespace ActorSessions.Tests.Sessions;
 
 public sealed class SessionSpec
 {
-    private static readonly Session Empty = new("EEEEEEEEEEEEEEEEEEEE", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 0, Session.EmptyData);
+    private static readonly Session Empty = new("EEEEEEEEEEEEEEEEEEEE", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 0, SessionData.Empty);
 
     [Fact]
     public void SetString_returns_a_new_session_and_leaves_the_original_unchanged()

@@ -69,7 +69,7 @@ public sealed class SessionContainerStoreBatchSpec : StoreSpecBase
         var handled = await Ask<SessionBatchHandled>(container, new SessionBatch(
         [
             new GetSession(session.Id),
-            new UpdateSession(session.Id, Session.EmptyData.SetItem("k", [1])),
+            new UpdateSession(session.Id, SessionData.Empty.SetItem("k", [1])),
         ]));
 
         Assert.IsType<SessionFound>(handled.Replies[0]);

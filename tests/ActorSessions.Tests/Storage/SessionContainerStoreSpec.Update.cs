@@ -5,8 +5,8 @@ namespace ActorSessions.Tests.Storage;
 /// <summary>Delta saves (what the ASP.NET Core middleware sends) are writes like any other.</summary>
 public sealed class SessionContainerStoreUpdateSpec : StoreSpecBase
 {
-    private static ImmutableDictionary<string, ImmutableArray<byte>> Set(string key, string value) =>
-        Session.EmptyData.SetItem(key, System.Text.Encoding.UTF8.GetBytes(value).ToImmutableArray());
+    private static SessionData Set(string key, string value) =>
+        SessionData.Empty.SetItem(key, System.Text.Encoding.UTF8.GetBytes(value).ToImmutableArray());
 
     [Fact]
     public async Task An_update_is_answered_only_once_its_commit_is_done()

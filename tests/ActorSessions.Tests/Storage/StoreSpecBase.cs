@@ -70,16 +70,16 @@ public abstract class StoreSpecBase : Akka.TestKit.Xunit2.TestKit
         await AwaitAssertAsync(async () => Assert.True((await StoreStats(container)).Available), TimeSpan.FromSeconds(5));
 
     /// <summary>A stored row's data, decoded; fails the spec when it cannot be.</summary>
-    protected static ImmutableDictionary<string, ImmutableArray<byte>> Decode(SessionRecord record)
+    protected static SessionData Decode(SessionRecord record)
     {
         Assert.True(SessionDataCodec.TryDecode(record.Data, out var data, out var error), error);
-        return data ?? Session.EmptyData;
+        return data;
     }
 
     protected static SessionRecord Row(string id, DateTimeOffset lastModified, long version = 3, string? value = "v", DateTimeOffset? created = null, TimeSpan? idle = null) =>
         new(
             id,
-            SessionDataCodec.Encode(value is null ? null : Session.EmptyData.SetItem("k", System.Text.Encoding.UTF8.GetBytes(value).ToImmutableArray())),
+            SessionDataCodec.Encode(value is null ? SessionData.Empty : SessionData.Empty.SetItem("k", System.Text.Encoding.UTF8.GetBytes(value).ToImmutableArray())),
             created ?? lastModified,
             lastModified,
             version,
