@@ -36,6 +36,8 @@ public sealed class HarnessSmokeSpec : IDisposable
         Assert.Contains("ActorSessions, actor-to-actor Tell", designs);
         Assert.All(load, f => Assert.True(f.GetProperty("operations").GetInt64() > 0, f.ToString()));
         Assert.All(load, f => Assert.True(f.TryGetProperty("opsVsSeed", out var r) && r.ValueKind == JsonValueKind.Number, f.ToString()));
+        Assert.All(load, f => Assert.True(f.GetProperty("cpuNanosPerOp").GetDouble() > 0, f.ToString()));
+        Assert.All(load, f => Assert.True(f.GetProperty("allocatedBytesPerOp").GetDouble() >= 0, f.ToString()));
         Assert.Equal(3, json.RootElement.GetProperty("cleanup").GetArrayLength());
         Assert.Equal(6, json.RootElement.GetProperty("memory").GetArrayLength());
         Assert.NotEmpty(json.RootElement.GetProperty("goals").EnumerateArray());

@@ -30,12 +30,14 @@ internal static class TellDriver
         }
 
         await Task.Delay(warmup);
+        var before = ProcessCost.Now();
         var started = Stopwatch.GetTimestamp();
         Volatile.Write(ref phase.Value, 1);
         await Task.Delay(duration);
         Volatile.Write(ref phase.Value, 2);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var cost = ProcessCost.Now() - before;
         var counts = await Task.WhenAll(done.Select(d => d.Task));
-        return new LoadRunner.Result(counts.Sum(), elapsed, LatencyRecorder.Merge(histograms));
+        return new LoadRunner.Result(counts.Sum(), elapsed, LatencyRecorder.Merge(histograms), cost);
     }
 }

@@ -120,19 +120,29 @@ internal sealed class LoadRunner
         }
 
         await Task.Delay(warmup);
+        var before = ProcessCost.Now();
         var started = Stopwatch.GetTimestamp();
         Volatile.Write(ref phase, Measuring);
         await Task.Delay(duration);
         Volatile.Write(ref phase, Stopped);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var cost = ProcessCost.Now() - before;
         await Task.WhenAll(workers);
 
         var merged = LatencyRecorder.Merge(histograms.Values);
-        return new Result(counts.Sum(), elapsed, merged);
+        return new Result(counts.Sum(), elapsed, merged, cost);
     }
 
-    public sealed record Result(long Operations, TimeSpan Elapsed, LongHistogram Latency)
+    public sealed record Result(long Operations, TimeSpan Elapsed, LongHistogram Latency, ProcessCost Cost)
     {
         public double OpsPerSecond => Operations / Elapsed.TotalSeconds;
+
+        /// <summary>CPU time per operation, all threads together: less moved by the machine's load than throughput is.</summary>
+        public double CpuNanosPerOp => Cost.Cpu.TotalNanoseconds / Math.Max(1, Operations);
+
+        /// <summary>The share of the measured time the GC held every thread.</summary>
+        public double GcPauseShare => Cost.GcPauses / Elapsed;
+
+        public double AllocatedBytesPerOp => (double)Cost.AllocatedBytes / Math.Max(1, Operations);
     }
 }

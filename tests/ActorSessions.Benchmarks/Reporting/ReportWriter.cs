@@ -23,18 +23,18 @@ internal static class ReportWriter
         var sb = new StringBuilder();
         sb.AppendLine(Invariant($"Run: {e.Mode} mode, {e.StartedAt:yyyy-MM-dd HH:mm} UTC, {e.ProcessorCount} cores, {e.Runtime}, {e.Os}, server GC {(e.ServerGc ? "on" : "off")}; load average before {e.LoadAverageBefore}, after {e.LoadAverageAfter}."));
         sb.AppendLine();
-        sb.AppendLine("Throughput ratios: above 1 is better. Latency and memory ratios: below 1 is better. Ratios compare with the seed and ASP.NET Core rows of the same workload and group (concurrent: 64 callers, the seed with 2 threads; single: one caller). Each row is the median of its rounds; spread is half the range of the rounds' throughput, relative to that median.");
+        sb.AppendLine("Throughput ratios: above 1 is better. Latency and memory ratios: below 1 is better. Ratios compare with the seed and ASP.NET Core rows of the same workload and group (concurrent: 64 callers, the seed with 2 threads; single: one caller). Each row is the median of its rounds; spread is half the range of the rounds' throughput, relative to that median. CPU ns/op (all threads), GC pause (share of the time) and B/op (allocated) are the whole process's during the median round, the harness's own loop and latency recording included.");
         foreach (var workload in report.Load.Select(f => f.Workload).Distinct())
         {
             sb.AppendLine();
             sb.AppendLine(Invariant($"### {workload}"));
             sb.AppendLine();
-            sb.AppendLine("| design | callers | ops/s | spread | × seed | × ASP.NET | p50 µs | p99 µs | p99.9 µs | p50 ÷ seed | p50 ÷ ASP.NET | p99 ÷ seed | p99 ÷ ASP.NET |");
-            sb.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            sb.AppendLine("| design | callers | ops/s | spread | × seed | × ASP.NET | CPU ns/op | GC pause | B/op | p50 µs | p99 µs | p99.9 µs | p50 ÷ seed | p50 ÷ ASP.NET | p99 ÷ seed | p99 ÷ ASP.NET |");
+            sb.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
             foreach (var f in report.Load.Where(f => f.Workload == workload))
             {
                 sb.AppendLine(Invariant(
-                    $"| {f.Design} | {f.Callers} | {f.OpsPerSecond:N0} | {Spread(f)} | {R(f.OpsVsSeed)} | {R(f.OpsVsAspNet)} | {f.P50Micros:N1} | {f.P99Micros:N1} | {f.P999Micros:N1} | {R(f.P50VsSeed)} | {R(f.P50VsAspNet)} | {R(f.P99VsSeed)} | {R(f.P99VsAspNet)} |"));
+                    $"| {f.Design} | {f.Callers} | {f.OpsPerSecond:N0} | {Spread(f)} | {R(f.OpsVsSeed)} | {R(f.OpsVsAspNet)} | {f.CpuNanosPerOp:N0} | {f.GcPauseShare:P0} | {f.AllocatedBytesPerOp:N0} | {f.P50Micros:N1} | {f.P99Micros:N1} | {f.P999Micros:N1} | {R(f.P50VsSeed)} | {R(f.P50VsAspNet)} | {R(f.P99VsSeed)} | {R(f.P99VsAspNet)} |"));
             }
         }
 

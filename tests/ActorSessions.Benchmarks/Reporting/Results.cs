@@ -19,6 +19,15 @@ internal sealed record LoadFigure(
     double P999Micros,
     double MaxMicros)
 {
+    /// <summary>Process CPU time per operation in the median round, all threads (the harness's included).</summary>
+    public double CpuNanosPerOp { get; init; }
+
+    /// <summary>The share of the median round's time spent in GC pauses.</summary>
+    public double GcPauseShare { get; init; }
+
+    /// <summary>Bytes the process allocated per operation in the median round (the harness's included).</summary>
+    public double AllocatedBytesPerOp { get; init; }
+
     /// <summary>Operations per second of every round; the figure is the median round.</summary>
     public double[] Rounds { get; init; } = [];
 
