@@ -87,7 +87,7 @@ public readonly struct SessionData : IReadOnlyDictionary<string, ImmutableArray<
         return index >= 0;
     }
 
-    /// <summary>Returns a map with <paramref name="value"/> stored under <paramref name="key"/>.</summary>
+    /// <summary>Returns a map with <paramref name="value"/> stored under <paramref name="key"/>; this one when the key already holds that very array.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="value"/> is a default <see cref="ImmutableArray{T}"/>; store an empty one instead.</exception>
     public SessionData SetItem(string key, ImmutableArray<byte> value)
@@ -98,6 +98,12 @@ public readonly struct SessionData : IReadOnlyDictionary<string, ImmutableArray<
         KeyValuePair<string, ImmutableArray<byte>>[] copy;
         if (index >= 0)
         {
+            // The same array already stored: nothing changes, as ImmutableDictionary.SetItem also answers.
+            if (entries[index].Value == value)
+            {
+                return this;
+            }
+
             copy = (KeyValuePair<string, ImmutableArray<byte>>[])entries.Clone();
             copy[index] = new(key, value);
         }
