@@ -28,13 +28,13 @@ internal static class SessionApi
                 return Results.Text("The value must be UTF-8 text. Nothing was stored.", statusCode: StatusCodes.Status400BadRequest);
             }
 
-            context.Session.SetString(SessionView.DataPrefix + key, value);
+            context.Session.SetString(SessionView.DataKey(key), value);
             return Results.NoContent();
         });
 
         api.MapDelete("/data/{key}", (string key, HttpContext context) =>
         {
-            context.Session.Remove(SessionView.DataPrefix + key);
+            context.Session.Remove(SessionView.DataKey(key));
             return Results.NoContent();
         });
 

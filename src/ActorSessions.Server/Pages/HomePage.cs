@@ -32,7 +32,7 @@ internal static class HomePage
 
             try
             {
-                context.Session.SetString(SessionView.DataPrefix + key, form["value"].ToString());
+                context.Session.SetString(SessionView.DataKey(key), form["value"].ToString());
             }
             catch (SessionLimitExceededException e)
             {
@@ -45,7 +45,7 @@ internal static class HomePage
         forms.MapPost("/data/remove", async (HttpContext context) =>
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
-            context.Session.Remove(SessionView.DataPrefix + form["key"]);
+            context.Session.Remove(SessionView.DataKey(form["key"].ToString()));
             return BackHome();
         });
 

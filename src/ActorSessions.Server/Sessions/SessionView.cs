@@ -10,7 +10,10 @@ namespace ActorSessions.Server.Sessions;
 internal static class SessionView
 {
     public const string VisitsKey = "visits";
-    public const string DataPrefix = "data:";
+    private const string DataPrefix = "data:";
+
+    /// <summary>The session key under which the visitor's <paramref name="key"/> is stored.</summary>
+    public static string DataKey(string key) => DataPrefix + key;
 
     /// <summary>Counts a visit and stores it at once, so the answer can show the session's real stamps.</summary>
     public static async Task<SessionSnapshot> VisitAsync(HttpContext context)
