@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Akka.Actor;
 
 namespace ActorSessions;

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace ActorSessions.Tests.Container;
 
 public sealed partial class SessionContainerSpec

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace ActorSessions.Tests.Storage;
 
 public sealed class SessionDataCodecSpec
