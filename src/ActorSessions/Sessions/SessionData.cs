@@ -57,22 +57,40 @@ public readonly struct SessionData : IReadOnlyDictionary<string, ImmutableArray<
     public static SessionData CreateRange(IEnumerable<KeyValuePair<string, ImmutableArray<byte>>> items)
     {
         ArgumentNullException.ThrowIfNull(items);
+
+        // A copy, so no array the caller holds is ever shared with the map.
         var entries = items.ToArray();
         foreach (var (key, value) in entries)
         {
             Check(key, value, nameof(items));
         }
 
+        return TryCreateOwned(entries, out var data, out var duplicate)
+            ? data
+            : throw new ArgumentException($"The key '{duplicate}' appears twice.", nameof(items));
+    }
+
+    /// <summary>
+    /// Builds a map over <paramref name="entries"/> itself, sorting it in place: for arrays made here and
+    /// handed over, with keys that are not null and values that are not default (the store's decoder).
+    /// </summary>
+    /// <returns><see langword="false"/>, with the key, when a key appears twice.</returns>
+    internal static bool TryCreateOwned(KeyValuePair<string, ImmutableArray<byte>>[] entries, out SessionData data, out string? duplicate)
+    {
         Array.Sort(entries, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         for (var i = 1; i < entries.Length; i++)
         {
             if (string.Equals(entries[i - 1].Key, entries[i].Key, StringComparison.Ordinal))
             {
-                throw new ArgumentException($"The key '{entries[i].Key}' appears twice.", nameof(items));
+                data = default;
+                duplicate = entries[i].Key;
+                return false;
             }
         }
 
-        return new SessionData(entries);
+        data = new SessionData(entries);
+        duplicate = null;
+        return true;
     }
 
     /// <inheritdoc />

@@ -70,23 +70,20 @@ internal static class SessionDataCodec
             }
 
             var entries = new KeyValuePair<string, ImmutableArray<byte>>[count];
-            var seen = new HashSet<string>(count, StringComparer.Ordinal);
             for (var i = 0; i < count; i++)
             {
                 var keyLength = ReadVarInt(bytes, ref position);
                 var key = StrictUtf8.GetString(Take(bytes, ref position, keyLength));
                 var valueLength = ReadVarInt(bytes, ref position);
-                var value = Take(bytes, ref position, valueLength).ToImmutableArray();
-                if (!seen.Add(key))
-                {
-                    error = $"the key '{key}' appears twice";
-                    return false;
-                }
-
-                entries[i] = new(key, value);
+                entries[i] = new(key, Take(bytes, ref position, valueLength).ToImmutableArray());
             }
 
-            data = SessionData.CreateRange(entries);
+            if (!SessionData.TryCreateOwned(entries, out data, out var duplicate))
+            {
+                error = $"the key '{duplicate}' appears twice";
+                return false;
+            }
+
             return End(bytes, position, ref error);
         }
         catch (Exception e) when (e is FormatException or DecoderFallbackException or ArgumentException)
