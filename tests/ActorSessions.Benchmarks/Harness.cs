@@ -107,6 +107,7 @@ internal sealed class Harness(HarnessOptions options, TextWriter log)
 
         log.WriteLine($"[{_clock.Elapsed:mm\\:ss}] populated {options.Population:N0} sessions in each design");
         var value = Workload.UserValue(42);
+
         // Each row's ids are looked up once, not per operation: the harness's own cost is in every row.
         Func<Random, ValueTask> Open(ISessionDesign d)
         {
