@@ -150,21 +150,9 @@ public readonly struct SessionData : IReadOnlyDictionary<string, ImmutableArray<
             changes[key] = value;
         }
 
-        if (changes.Count == 0)
-        {
-            return this;
-        }
-
-        var merged = new List<KeyValuePair<string, ImmutableArray<byte>>>(Count + changes.Count);
-        foreach (var entry in Entries)
-        {
-            merged.Add(changes.Remove(entry.Key, out var value) ? new(entry.Key, value) : entry);
-        }
-
-        merged.AddRange(changes);
-        var entries = merged.ToArray();
-        Array.Sort(entries, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        return new SessionData(entries);
+        // The dictionary's keys are unique, so building the map of changes cannot fail; then one merge.
+        TryCreateOwned(changes.ToArray(), out var map, out _);
+        return SetItems(map);
     }
 
     /// <summary>Returns a map with every entry of <paramref name="items"/> stored over this one's, merging the two sorted arrays in one pass.</summary>
