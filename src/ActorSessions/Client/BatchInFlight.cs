@@ -78,8 +78,16 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
         _provider.UnregisterTempActor(_path);
     }
 
-    /// <summary>Runs on the thread pool for a batch: hands the replies out away from the container's thread.</summary>
-    public void Execute() => Deliver(_reply!);
+    /// <summary>Runs on the thread pool: sends the next message, then hands this one's replies out.</summary>
+    public void Execute()
+    {
+        // The next batch goes out first, so the container has work while these replies are handed out;
+        // it may go out through this very object, so the calls answered here are taken beforehand.
+        var calls = _calls;
+        var reply = _reply!;
+        _owner.Replied(this);
+        ReplyHandOut.Run(calls, reply);
+    }
 
     protected override void TellInternal(object message, IActorRef sender)
     {
@@ -89,47 +97,10 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
             return;
         }
 
-        if (_calls.Length == 1)
-        {
-            // One call: completing it only queues its continuation, as cheap as queuing this.
-            Deliver(message);
-            return;
-        }
-
-        // Called on the container's thread: a batch's replies are handed out elsewhere, so the container
-        // goes on with its mailbox at once.
+        // Called on the container's thread, which must neither run the callers' code nor wait for it:
+        // the replies are handed out on the thread pool, and the container goes on with its mailbox.
         _reply = message;
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-    }
-
-    private void Deliver(object reply)
-    {
-        // The next batch goes out first, so the container has work while these replies are handed out;
-        // it may go out through this very object, so the calls answered here are taken beforehand.
-        var calls = _calls;
-        _owner.Replied(this);
-
-        if (calls.Length == 1)
-        {
-            calls[0].Complete(reply);
-        }
-        else if (reply is SessionBatchHandled handled && handled.Replies.Count == calls.Length)
-        {
-            for (var i = 0; i < calls.Length; i++)
-            {
-                calls[i].Complete(handled.Replies[i]);
-            }
-        }
-        else
-        {
-            // Refused as a whole (a Status.Failure), or answered with something no call can take.
-            var failure = reply as Status.Failure ?? new Status.Failure(new InvalidOperationException(
-                $"The session container answered a batch of {calls.Length} with an unexpected {reply.GetType().Name}."));
-            foreach (var call in calls)
-            {
-                call.Complete(failure);
-            }
-        }
     }
 
     private object[] Requests()

@@ -12,9 +12,12 @@ internal interface IPendingCall
     /// <summary>Whether the call has its outcome: a reply, a failure, a timeout or a cancellation.</summary>
     bool IsDone { get; }
 
-    /// <summary>Completes the call with the container's reply to its request.</summary>
+    /// <summary>
+    /// Completes the call with the container's reply to its request, unless it is done already. The caller's
+    /// code runs on this thread before this returns: only a <see cref="ReplyHandOut"/> calls it.
+    /// </summary>
     void Complete(object reply);
 
-    /// <summary>Fails the call, unless it is done already.</summary>
+    /// <summary>Fails the call, unless it is done already; its caller's code runs later, on the thread pool.</summary>
     void Fail(Exception error);
 }

@@ -7,15 +7,24 @@ namespace ActorSessions;
 /// request it sent. One object per call, so a call costs no more allocations than the task it returns.
 /// </summary>
 /// <remarks>
-/// Continuations run asynchronously: replies are handed out on the container's or the client's own
-/// thread, and a caller's code must neither hold that thread up nor run inside it.
+/// <para>Its task runs continuations synchronously, so the caller's code runs on the thread that completes
+/// it. Only two kinds of thread ever do: a thread-pool thread handing out a batch's replies
+/// (<see cref="ReplyHandOut"/>, which offers the rest of the batch to another thread before each caller's
+/// code runs), and, for a timeout, a cancellation or a disposal, a thread-pool work item of the call's own
+/// (<see cref="CompleteLater"/>). The container's thread, the client's lock and the canceller's thread never
+/// run a caller's code.</para>
+/// <para>The first outcome claims the call (<see cref="IsDone"/> turns true at once), so a reply that comes
+/// after a cancellation, a timeout or a disposal is dropped even while that outcome is still on its way to the
+/// task.</para>
 /// </remarks>
-internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
+internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall, IThreadPoolWorkItem
 {
     private CancellationTokenRegistration _cancellation;
+    private int _claimed;
+    private object? _outcome;
 
     public PendingCall(object request)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+        : base(TaskCreationOptions.None)
     {
         Request = request;
     }
@@ -24,7 +33,7 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
 
     public long Deadline { get; set; }
 
-    public bool IsDone => Task.IsCompleted;
+    public bool IsDone => Volatile.Read(ref _claimed) != 0;
 
     /// <summary>Cancels the call when <paramref name="token"/> is; a call not sent yet then never is.</summary>
     public void CancelWith(CancellationToken token)
@@ -32,33 +41,57 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
         if (token.CanBeCanceled)
         {
             _cancellation = token.UnsafeRegister(
-                static (state, t) => ((PendingCall<T>)state!).TrySetCanceled(t),
+                static (state, t) => ((PendingCall<T>)state!).CompleteLater(new OperationCanceledException(t)),
                 this);
         }
     }
 
     public void Complete(object reply)
     {
-        // A Status.Failure answer faults the call with the container's exception, as Ask does.
-        if (reply is Status.Failure failure)
+        if (TryClaim())
         {
-            TrySetException(failure.Cause ?? new InvalidOperationException("The session container refused the request without saying why."));
+            Apply(reply);
         }
-        else if (reply is T typed)
-        {
-            TrySetResult(typed);
-        }
-        else
-        {
-            TrySetException(SessionClient.Unexpected(reply));
-        }
-
-        _cancellation.Unregister();
     }
 
-    public void Fail(Exception error)
+    public void Fail(Exception error) => CompleteLater(new Status.Failure(error));
+
+    public void Execute() => Apply(_outcome!);
+
+    /// <summary>Claims the call for <paramref name="outcome"/> now and completes its task on a thread-pool thread.</summary>
+    private void CompleteLater(object outcome)
     {
-        TrySetException(error);
+        if (TryClaim())
+        {
+            _outcome = outcome;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    private bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
+
+    private void Apply(object outcome)
+    {
+        // A Status.Failure answer faults the call with the container's exception, as Ask does.
+        switch (outcome)
+        {
+            case T typed:
+                TrySetResult(typed);
+                break;
+            case Status.Failure failure:
+                TrySetException(failure.Cause ?? new InvalidOperationException("The session container refused the request without saying why."));
+                break;
+            case OperationCanceledException cancelled:
+                TrySetCanceled(cancelled.CancellationToken);
+                break;
+            case null:
+                TrySetException(new InvalidOperationException("The session container's answer held no reply for this request."));
+                break;
+            default:
+                TrySetException(SessionClient.Unexpected(outcome));
+                break;
+        }
+
         _cancellation.Unregister();
     }
 }

@@ -101,6 +101,41 @@ public sealed class SessionClientSpec : TestKit
     }
 
     [Fact]
+    public async Task A_caller_whose_code_blocks_does_not_hold_up_the_rest_of_its_batch()
+    {
+        using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
+        var first = client.OpenAsync("first-session-id-0000");
+        _probe.ExpectMsg<OpenSession>();
+        var sender = _probe.LastSender;
+        var ids = Enumerable.Range(0, 10).Select(i => $"queued-session-id-{i:D4}").ToArray();
+        var calls = ids.Select(id => client.OpenAsync(id)).ToArray();
+
+        // The first caller whose code runs blocks its thread until every other call of the batch has
+        // completed: handed out one after another on that thread, the batch would never finish.
+        using var othersDone = new CountdownEvent(calls.Length - 1);
+        var blocking = 0;
+        var callers = calls.Select(call => call.ContinueWith(
+            _ =>
+            {
+                if (Interlocked.Exchange(ref blocking, 1) == 0)
+                {
+                    return othersDone.Wait(Bound);
+                }
+
+                othersDone.Signal();
+                return true;
+            },
+            TaskContinuationOptions.ExecuteSynchronously)).ToArray();
+        sender.Tell(Opened("first-session-id-0000"));
+        _probe.ExpectMsg<SessionBatch>();
+        _probe.Reply(new SessionBatchHandled(ids.Select(id => (object)Opened(id)).ToArray()));
+
+        Assert.All(await Task.WhenAll(callers).WaitAsync(Bound), handedOut => Assert.True(handedOut, "the calls behind a blocked caller were never handed out"));
+        Assert.Equal(ids, calls.Select(c => c.Result.Session.Id));
+        await first.WaitAsync(Bound);
+    }
+
+    [Fact]
     public async Task Many_concurrent_calls_against_a_container_each_complete_with_their_own_session()
     {
         var container = Sys.ActorOf(SessionContainer.Props(SessionSettings.Default));
@@ -207,7 +242,9 @@ public sealed class SessionClientSpec : TestKit
         _probe.ExpectMsg<OpenSession>();
 
         await cts.CancelAsync();
+        _probe.Reply(Opened("late-reply-session-id"));
 
+        // The cancellation came first: the reply that follows it is dropped.
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(Bound));
     }
 
