@@ -17,11 +17,10 @@ namespace ActorSessions;
 /// after a cancellation, a timeout or a disposal is dropped even while that outcome is still on its way to the
 /// task.</para>
 /// </remarks>
-internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall, IThreadPoolWorkItem
+internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
 {
     private CancellationTokenRegistration _cancellation;
     private int _claimed;
-    private object? _outcome;
 
     public PendingCall(object request)
         : base(TaskCreationOptions.None)
@@ -56,15 +55,14 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall, IT
 
     public void Fail(Exception error) => CompleteLater(new Status.Failure(error));
 
-    public void Execute() => Apply(_outcome!);
-
     /// <summary>Claims the call for <paramref name="outcome"/> now and completes its task on a thread-pool thread.</summary>
     private void CompleteLater(object outcome)
     {
+        // Rare (a timeout, a cancellation, a disposal): the work item is allocated here rather than
+        // every call carrying a field for it.
         if (TryClaim())
         {
-            _outcome = outcome;
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Call.Apply(s.Outcome), (Call: this, Outcome: outcome), preferLocal: false);
         }
     }
 

@@ -14,6 +14,9 @@ namespace ActorSessions;
 /// Calls reach the container in the order they were made. A lone caller waits
 /// for nothing: no timer holds a request back to fill a batch. Calls the batch cannot carry (cleanup,
 /// time adjustment, statistics) are sent on their own with <c>Ask</c>.</para>
+/// <para>A caller's code after its <c>await</c> runs on a thread-pool thread, never on the container's: a
+/// batch's replies are handed out one after another on the pool thread that took the reply in, with the rest
+/// of the batch on offer to the pool's other threads, so a caller whose code blocks holds up only itself.</para>
 /// <para>One client per container is meant to be shared (DI registers a singleton): the more callers
 /// share it, the fuller its batches. Dispose it to stop its timer.</para>
 /// </remarks>

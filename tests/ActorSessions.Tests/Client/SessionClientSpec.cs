@@ -32,6 +32,22 @@ public sealed class SessionClientSpec : TestKit
     }
 
     [Fact]
+    public async Task A_callers_code_never_runs_inside_the_containers_turn()
+    {
+        // The caller's code waits for the "container" to finish the turn in which it answered: run inside
+        // the reply's Tell, it would wait for a turn that cannot end until it returns.
+        using var turnOver = new ManualResetEventSlim();
+        var container = Sys.ActorOf(Props.Create(() => new AnswerThenEndTurn(turnOver)));
+        using var client = new SessionClient(container, Settings, _time);
+
+        var caller = client.OpenAsync("AAAAAAAAAAAAAAAAAAAA").ContinueWith(
+            call => call.IsCompletedSuccessfully && turnOver.Wait(Bound),
+            TaskContinuationOptions.ExecuteSynchronously);
+
+        Assert.True(await caller.WaitAsync(Bound * 2), "the caller's code ran inside the container's turn");
+    }
+
+    [Fact]
     public async Task Calls_made_while_a_message_is_in_flight_go_out_together_and_each_gets_its_own_reply()
     {
         using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
@@ -319,4 +335,16 @@ public sealed class SessionClientSpec : TestKit
 
     private SessionOpened Opened(string id) =>
         new(new Session(id, _time.GetUtcNow(), _time.GetUtcNow(), 0, SessionData.Empty), IsNew: false);
+
+    private sealed class AnswerThenEndTurn : ReceiveActor
+    {
+        public AnswerThenEndTurn(ManualResetEventSlim turnOver)
+        {
+            Receive<OpenSession>(open =>
+            {
+                Sender.Tell(new SessionOpened(new Session(open.SessionId!, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 0, SessionData.Empty), IsNew: false));
+                turnOver.Set();
+            });
+        }
+    }
 }
