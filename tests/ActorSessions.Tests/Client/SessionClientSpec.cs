@@ -51,11 +51,9 @@ public sealed class SessionClientSpec : TestKit
     public async Task Calls_made_while_a_message_is_in_flight_go_out_together_and_each_gets_its_own_reply()
     {
         using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
-        var first = client.OpenAsync("first-session-id-0000");
-        _probe.ExpectMsg<OpenSession>();
-        var sender = _probe.LastSender;
+        var (first, sender) = SendFirst(client);
 
-        var ids = Enumerable.Range(0, 10).Select(i => $"queued-session-id-{i:D4}").ToArray();
+        var ids = QueuedIds(10);
         var calls = ids.Select(id => client.OpenAsync(id)).ToArray();
         sender.Tell(Opened("first-session-id-0000"));
 
@@ -74,10 +72,8 @@ public sealed class SessionClientSpec : TestKit
     public async Task A_queue_longer_than_one_batch_goes_out_in_order_in_several()
     {
         using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
-        var first = client.OpenAsync("first-session-id-0000");
-        _probe.ExpectMsg<OpenSession>();
-        var sender = _probe.LastSender;
-        var ids = Enumerable.Range(0, RequestCoalescer.MaxBatchSize + 44).Select(i => $"queued-session-id-{i:D4}").ToArray();
+        var (first, sender) = SendFirst(client);
+        var ids = QueuedIds(RequestCoalescer.MaxBatchSize + 44);
         var calls = ids.Select(id => client.GetAsync(id)).ToArray();
 
         sender.Tell(Opened("first-session-id-0000"));
@@ -97,9 +93,7 @@ public sealed class SessionClientSpec : TestKit
     public async Task A_failure_in_one_slot_of_a_batch_fails_only_that_call()
     {
         using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
-        var first = client.OpenAsync();
-        _probe.ExpectMsg<OpenSession>();
-        var sender = _probe.LastSender;
+        var (first, sender) = SendFirst(client);
         var good = client.GetAsync("good-session-id-00000");
         var bad = client.GetAsync("bad-session-id-000000");
         sender.Tell(Opened("first-session-id-0000"));
@@ -120,10 +114,8 @@ public sealed class SessionClientSpec : TestKit
     public async Task A_caller_whose_code_blocks_does_not_hold_up_the_rest_of_its_batch()
     {
         using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
-        var first = client.OpenAsync("first-session-id-0000");
-        _probe.ExpectMsg<OpenSession>();
-        var sender = _probe.LastSender;
-        var ids = Enumerable.Range(0, 10).Select(i => $"queued-session-id-{i:D4}").ToArray();
+        var (first, sender) = SendFirst(client);
+        var ids = QueuedIds(10);
         var calls = ids.Select(id => client.OpenAsync(id)).ToArray();
 
         // The first caller whose code runs blocks its thread until every other call of the batch has
@@ -232,9 +224,7 @@ public sealed class SessionClientSpec : TestKit
     public async Task A_call_cancelled_while_queued_is_never_sent()
     {
         using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
-        var first = client.OpenAsync();
-        _probe.ExpectMsg<OpenSession>();
-        var sender = _probe.LastSender;
+        var (first, sender) = SendFirst(client);
         using var cts = new CancellationTokenSource();
         var cancelled = client.DeleteAsync("cancelled-session-id0", cts.Token);
         var kept = client.DeleteAsync("kept-session-id-00000");
@@ -331,6 +321,17 @@ public sealed class SessionClientSpec : TestKit
     public void A_client_needs_a_reference_to_a_live_actor()
     {
         Assert.Throws<ArgumentException>(() => new SessionClient(ActorRefs.Nobody, Settings, _time));
+    }
+
+    private static string[] QueuedIds(int count) =>
+        Enumerable.Range(0, count).Select(i => $"queued-session-id-{i:D4}").ToArray();
+
+    /// <summary>Makes a call and takes it at the probe, unanswered: the calls made next queue behind it.</summary>
+    private (Task<SessionOpened> First, IActorRef Sender) SendFirst(SessionClient client)
+    {
+        var first = client.OpenAsync("first-session-id-0000");
+        _probe.ExpectMsg<OpenSession>();
+        return (first, _probe.LastSender);
     }
 
     private SessionOpened Opened(string id) =>
