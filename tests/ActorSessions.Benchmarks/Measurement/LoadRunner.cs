@@ -143,6 +143,13 @@ internal sealed class LoadRunner
         /// <summary>The share of the measured time the GC held every thread.</summary>
         public double GcPauseShare => Cost.GcPauses / Elapsed;
 
-        public double AllocatedBytesPerOp => (double)Cost.AllocatedBytes / Math.Max(1, Operations);
+        /// <summary>Bytes allocated per operation; <see langword="null"/> when the runtime's count went backwards.</summary>
+        /// <remarks>
+        /// With server GC, .NET 10 adapts its number of heaps to the load (DATAS), and when it drops heaps the
+        /// process's allocated-bytes total can drop too: seen after the 64-caller rows, on single-caller rows
+        /// (the count went back by thousands of bytes per operation, or, read imprecisely, stood still at 0).
+        /// Such a row has no figure rather than a wrong one.
+        /// </remarks>
+        public double? AllocatedBytesPerOp => Cost.AllocatedBytes < 0 ? null : (double)Cost.AllocatedBytes / Math.Max(1, Operations);
     }
 }

@@ -12,7 +12,9 @@ internal readonly record struct ProcessCost(TimeSpan Cpu, TimeSpan GcPauses, lon
     public static ProcessCost Now()
     {
         using var process = Process.GetCurrentProcess();
-        return new(process.TotalProcessorTime, GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+
+        // Precise: every thread's unfinished allocation buffer counted, not only what the GC has seen.
+        return new(process.TotalProcessorTime, GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true));
     }
 
     public static ProcessCost operator -(ProcessCost after, ProcessCost before) =>

@@ -34,7 +34,7 @@ internal static class ReportWriter
             foreach (var f in report.Load.Where(f => f.Workload == workload))
             {
                 sb.AppendLine(Invariant(
-                    $"| {f.Design} | {f.Callers} | {f.OpsPerSecond:N0} | {Spread(f)} | {R(f.OpsVsSeed)} | {R(f.OpsVsAspNet)} | {f.CpuNanosPerOp:N0} | {f.GcPauseShare:P0} | {f.AllocatedBytesPerOp:N0} | {f.P50Micros:N1} | {f.P99Micros:N1} | {f.P999Micros:N1} | {R(f.P50VsSeed)} | {R(f.P50VsAspNet)} | {R(f.P99VsSeed)} | {R(f.P99VsAspNet)} |"));
+                    $"| {f.Design} | {f.Callers} | {f.OpsPerSecond:N0} | {Spread(f)} | {R(f.OpsVsSeed)} | {R(f.OpsVsAspNet)} | {f.CpuNanosPerOp:N0} | {f.GcPauseShare:P0} | {Bytes(f.AllocatedBytesPerOp)} | {f.P50Micros:N1} | {f.P99Micros:N1} | {f.P999Micros:N1} | {R(f.P50VsSeed)} | {R(f.P50VsAspNet)} | {R(f.P99VsSeed)} | {R(f.P99VsAspNet)} |"));
             }
         }
 
@@ -75,6 +75,8 @@ internal static class ReportWriter
     /// <summary>How far the rounds lay apart, as a share of the median: the noise behind the figure.</summary>
     private static string Spread(LoadFigure f) =>
         f.Rounds.Length < 2 ? "–" : Invariant($"±{(f.Rounds.Max() - f.Rounds.Min()) / 2 / f.OpsPerSecond:P0}");
+
+    private static string Bytes(double? perOp) => perOp is { } b ? Invariant($"{b:N0}") : "–";
 
     private static string R(double? ratio) => ratio is { } r && double.IsFinite(r) ? Invariant($"{r:F2}") : "–";
 

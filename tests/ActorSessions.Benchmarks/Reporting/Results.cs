@@ -26,7 +26,7 @@ internal sealed record LoadFigure(
     public double GcPauseShare { get; init; }
 
     /// <summary>Bytes the process allocated per operation in the median round (the harness's included).</summary>
-    public double AllocatedBytesPerOp { get; init; }
+    public double? AllocatedBytesPerOp { get; init; }
 
     /// <summary>Operations per second of every round; the figure is the median round.</summary>
     public double[] Rounds { get; init; } = [];
