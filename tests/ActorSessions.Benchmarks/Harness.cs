@@ -240,10 +240,21 @@ internal sealed class Harness(HarnessOptions options, TextWriter log)
             {
                 CpuNanosPerOp = median.CpuNanosPerOp,
                 GcPauseShare = median.GcPauseShare,
-                AllocatedBytesPerOp = median.AllocatedBytesPerOp,
+                AllocatedBytesPerOp = MedianOf(results[i].Select(r => r.AllocatedBytesPerOp)),
                 Rounds = results[i].Select(r => r.OpsPerSecond).ToArray(),
             });
         }
+    }
+
+    /// <summary>
+    /// The median of the rounds that have a figure. Bytes are not taken from the median round alone: the
+    /// runtime's count of them can jump in a round where the GC changes its number of heaps (see
+    /// <see cref="LoadRunner.Result.AllocatedBytesPerOp"/>), and one such round of three then does not decide.
+    /// </summary>
+    private static double? MedianOf(IEnumerable<double?> rounds)
+    {
+        var known = rounds.OfType<double>().Order().ToArray();
+        return known.Length == 0 ? null : known[known.Length / 2];
     }
 
     private Row Threads(string workload, string group, ISessionDesign design, int threads, Func<Random, ValueTask> operation, bool isSeed = false, bool burst = false) =>

@@ -145,10 +145,11 @@ internal sealed class LoadRunner
 
         /// <summary>Bytes allocated per operation; <see langword="null"/> when the runtime's count went backwards.</summary>
         /// <remarks>
-        /// With server GC, .NET 10 adapts its number of heaps to the load (DATAS), and when it drops heaps the
-        /// process's allocated-bytes total can drop too: seen after the 64-caller rows, on single-caller rows
-        /// (the count went back by thousands of bytes per operation, or, read imprecisely, stood still at 0).
-        /// Such a row has no figure rather than a wrong one.
+        /// With server GC, .NET 10 adapts its number of heaps to the load (DATAS), and the process's
+        /// allocated-bytes total does not survive that intact: between rows it was seen to drop by half (a
+        /// heap's count given up), and a round it happens in reads thousands of bytes per operation too few,
+        /// below zero, or too many. A count that went back has no figure; the harness reports the median of
+        /// a row's rounds, so one round that jumped does not decide either.
         /// </remarks>
         public double? AllocatedBytesPerOp => Cost.AllocatedBytes < 0 ? null : (double)Cost.AllocatedBytes / Math.Max(1, Operations);
     }
