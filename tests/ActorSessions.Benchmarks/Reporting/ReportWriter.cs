@@ -23,7 +23,7 @@ internal static class ReportWriter
         var sb = new StringBuilder();
         sb.AppendLine(Invariant($"Run: {e.Mode} mode, {e.StartedAt:yyyy-MM-dd HH:mm} UTC, {e.ProcessorCount} cores, {e.Runtime}, {e.Os}, server GC {(e.ServerGc ? "on" : "off")}; load average before {e.LoadAverageBefore}, after {e.LoadAverageAfter}."));
         sb.AppendLine();
-        sb.AppendLine("Throughput ratios: above 1 is better. Latency and memory ratios: below 1 is better. Ratios compare with the seed and ASP.NET Core rows of the same workload and group (concurrent: 64 callers, the seed with 2 threads; single: one caller). Each row is the median of its rounds; spread is half the range of the rounds' throughput, relative to that median. CPU ns/op (all threads), GC pause (share of the time) and B/op (allocated) are the whole process's during the median round, the harness's own loop and latency recording included.");
+        sb.AppendLine("Throughput ratios: above 1 is better. Latency and memory ratios: below 1 is better. Ratios compare with the seed and ASP.NET Core rows of the same workload and group (concurrent: 64 callers, the seed with 2 threads; single: one caller). Each row is the median of its rounds; spread is half the range of the rounds' throughput, relative to that median. CPU ns/op (all threads) and GC pause (share of the time) are the whole process's during the median round, B/op (allocated) the median of the rounds' figures (– where none could be read), the harness's own loop and latency recording included.");
         foreach (var workload in report.Load.Select(f => f.Workload).Distinct())
         {
             sb.AppendLine();

@@ -25,7 +25,7 @@ internal sealed record LoadFigure(
     /// <summary>The share of the median round's time spent in GC pauses.</summary>
     public double GcPauseShare { get; init; }
 
-    /// <summary>Bytes the process allocated per operation in the median round (the harness's included).</summary>
+    /// <summary>Bytes the process allocated per operation (the harness's included), the median of the rounds that have a figure.</summary>
     public double? AllocatedBytesPerOp { get; init; }
 
     /// <summary>Operations per second of every round; the figure is the median round.</summary>
