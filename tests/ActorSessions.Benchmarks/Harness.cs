@@ -253,8 +253,8 @@ internal sealed class Harness(HarnessOptions options, TextWriter log)
     /// </summary>
     private static double? MedianOf(IEnumerable<double?> rounds)
     {
-        var known = rounds.OfType<double>().Order().ToArray();
-        return known.Length == 0 ? null : known[known.Length / 2];
+        var known = rounds.OfType<double>().ToArray();
+        return known.Length == 0 ? null : Statistics.Median(known);
     }
 
     private Row Threads(string workload, string group, ISessionDesign design, int threads, Func<Random, ValueTask> operation, bool isSeed = false, bool burst = false) =>

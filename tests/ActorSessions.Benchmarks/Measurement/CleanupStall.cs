@@ -72,7 +72,7 @@ internal static class CleanupStall
         var label = batchSize == int.MaxValue
             ? "ActorSessions, one-pass cleanup (cleanup-batch-size = all), SessionClient"
             : $"ActorSessions, chunked cleanup (cleanup-batch-size = {batchSize}), SessionClient";
-        return new CleanupFigure(label, sessions, expired, rounds, Median(stalls), stalls.Max(), Median(idle), Median(cleanups));
+        return new CleanupFigure(label, sessions, expired, rounds, Statistics.Median(stalls), stalls.Max(), Statistics.Median(idle), Statistics.Median(cleanups));
     }
 
     public static CleanupFigure Seed(int sessions, int expired, int rounds)
@@ -122,7 +122,7 @@ internal static class CleanupStall
             live = Fill(seed, expired);
         }
 
-        return new CleanupFigure("seed: global lock + Dictionary (cleanup walks all under the lock)", sessions, expired, rounds, Median(stalls), stalls.Max(), Median(idle), Median(cleanups))
+        return new CleanupFigure("seed: global lock + Dictionary (cleanup walks all under the lock)", sessions, expired, rounds, Statistics.Median(stalls), stalls.Max(), Statistics.Median(idle), Statistics.Median(cleanups))
         {
             IsSeed = true,
         };
@@ -150,11 +150,5 @@ internal static class CleanupStall
         }
 
         return last;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
