@@ -6,6 +6,7 @@ namespace ActorSessions.Tests.Client;
 
 public sealed class SessionClientSpec : TestKit
 {
+    private const string FirstId = "first-session-id-0000";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private static readonly SessionSettings Settings = SessionSettings.Default with { RequestTimeout = TimeSpan.FromSeconds(2) };
 
@@ -55,13 +56,13 @@ public sealed class SessionClientSpec : TestKit
 
         var ids = QueuedIds(10);
         var calls = ids.Select(id => client.OpenAsync(id)).ToArray();
-        sender.Tell(Opened("first-session-id-0000"));
+        sender.Tell(Opened(FirstId));
 
         var batch = _probe.ExpectMsg<SessionBatch>();
         Assert.Equal(ids, batch.Requests.Cast<OpenSession>().Select(r => r.SessionId));
         _probe.Reply(new SessionBatchHandled(ids.Select(id => (object)Opened(id)).ToArray()));
 
-        Assert.Equal("first-session-id-0000", (await first.WaitAsync(Bound)).Session.Id);
+        Assert.Equal(FirstId, (await first.WaitAsync(Bound)).Session.Id);
         for (var i = 0; i < ids.Length; i++)
         {
             Assert.Equal(ids[i], (await calls[i].WaitAsync(Bound)).Session.Id);
@@ -76,7 +77,7 @@ public sealed class SessionClientSpec : TestKit
         var ids = QueuedIds(RequestCoalescer.MaxBatchSize + 44);
         var calls = ids.Select(id => client.GetAsync(id)).ToArray();
 
-        sender.Tell(Opened("first-session-id-0000"));
+        sender.Tell(Opened(FirstId));
         var batch1 = _probe.ExpectMsg<SessionBatch>();
         _probe.Reply(new SessionBatchHandled(batch1.Requests.Select(r => (object)new SessionFound(Opened(((GetSession)r).SessionId).Session)).ToArray()));
         var batch2 = _probe.ExpectMsg<SessionBatch>();
@@ -96,7 +97,7 @@ public sealed class SessionClientSpec : TestKit
         var (first, sender) = SendFirst(client);
         var good = client.GetAsync("good-session-id-00000");
         var bad = client.GetAsync("bad-session-id-000000");
-        sender.Tell(Opened("first-session-id-0000"));
+        sender.Tell(Opened(FirstId));
 
         _probe.ExpectMsg<SessionBatch>();
         _probe.Reply(new SessionBatchHandled(
@@ -134,7 +135,7 @@ public sealed class SessionClientSpec : TestKit
                 return true;
             },
             TaskContinuationOptions.ExecuteSynchronously)).ToArray();
-        sender.Tell(Opened("first-session-id-0000"));
+        sender.Tell(Opened(FirstId));
         _probe.ExpectMsg<SessionBatch>();
         _probe.Reply(new SessionBatchHandled(ids.Select(id => (object)Opened(id)).ToArray()));
 
@@ -196,10 +197,10 @@ public sealed class SessionClientSpec : TestKit
     public async Task A_message_answered_hands_its_reply_address_to_the_next_but_one_given_up_on_never_does()
     {
         using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
-        var first = client.GetAsync("first-session-id-0000");
+        var first = client.GetAsync(FirstId);
         _probe.ExpectMsg<GetSession>();
         var answered = _probe.LastSender;
-        _probe.Reply(new SessionFound(Opened("first-session-id-0000").Session));
+        _probe.Reply(new SessionFound(Opened(FirstId).Session));
         await first.WaitAsync(Bound);
 
         // The next message goes out from the same reply address: no temporary actor per message.
@@ -230,7 +231,7 @@ public sealed class SessionClientSpec : TestKit
         var kept = client.DeleteAsync("kept-session-id-00000");
 
         await cts.CancelAsync();
-        sender.Tell(Opened("first-session-id-0000"));
+        sender.Tell(Opened(FirstId));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Bound));
         Assert.Equal("kept-session-id-00000", _probe.ExpectMsg<DeleteSession>().SessionId);
@@ -329,7 +330,7 @@ public sealed class SessionClientSpec : TestKit
     /// <summary>Makes a call and takes it at the probe, unanswered: the calls made next queue behind it.</summary>
     private (Task<SessionOpened> First, IActorRef Sender) SendFirst(SessionClient client)
     {
-        var first = client.OpenAsync("first-session-id-0000");
+        var first = client.OpenAsync(FirstId);
         _probe.ExpectMsg<OpenSession>();
         return (first, _probe.LastSender);
     }
