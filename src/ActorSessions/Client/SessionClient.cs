@@ -141,7 +141,7 @@ public sealed class SessionClient : ISessionClient, IDisposable
     /// </summary>
     internal static Exception Unexpected(object reply) => reply switch
     {
-        SessionNotFound notFound => new SessionNotFoundException(notFound.SessionId),
+        SessionNotFound notFound => new SessionNotFoundException(notFound.SessionId) { Retired = notFound.Retired },
         SessionVersionConflict conflict => new SessionVersionConflictException(conflict),
         _ => new InvalidOperationException($"The session container answered with an unexpected {reply.GetType().Name}."),
     };

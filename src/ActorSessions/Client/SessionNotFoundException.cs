@@ -13,4 +13,7 @@ public sealed class SessionNotFoundException : Exception
 
     /// <summary>The id the call named.</summary>
     public string SessionId { get; }
+
+    /// <summary>Whether the id was retired a moment ago by a logout or a renewal; see <see cref="SessionNotFound.Retired"/>.</summary>
+    public bool Retired { get; init; }
 }

@@ -22,7 +22,7 @@ public sealed partial class SessionContainer
         var slot = FindLive(update.SessionId, now);
         if (slot == SessionTable.None)
         {
-            return new SessionNotFound(update.SessionId);
+            return NotFound(update.SessionId);
         }
 
         if (!update.IsTouchOnly)

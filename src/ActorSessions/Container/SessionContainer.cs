@@ -30,6 +30,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     private readonly long _absoluteTimeout;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SessionContainerMetrics _metrics;
+    private readonly RetiredIds _retiredIds;
 
     // Figures for GetSessionStats.
     private long _created;
@@ -55,6 +56,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         _ids = new SessionIdGenerator(settings.SessionIdLength);
         _idleTimeout = ToTimestampTicks(settings.IdleTimeout, timeProvider);
         _absoluteTimeout = settings.AbsoluteTimeout is { } absolute ? ToTimestampTicks(absolute, timeProvider) : long.MaxValue;
+        _retiredIds = new RetiredIds(timeProvider.TimestampFrequency);
         _metrics = new SessionContainerMetrics(Self.Path.ToStringWithoutAddress(), () => _table.Count);
 
         Receive<OpenSession>(m => Reply(Handle(m)));
@@ -176,7 +178,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         var slot = FindLive(save.Session.Id, now);
         if (slot == SessionTable.None)
         {
-            return new SessionNotFound(save.Session.Id);
+            return NotFound(save.Session.Id);
         }
 
         ref var entry = ref _table[slot];
@@ -205,7 +207,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         }
 
         var slot = FindLive(get.SessionId, Now());
-        return slot == SessionTable.None ? new SessionNotFound(get.SessionId) : new SessionFound(Snapshot(slot));
+        return slot == SessionTable.None ? NotFound(get.SessionId) : new SessionFound(Snapshot(slot));
     }
 
     private object Handle(DeleteSession delete)
@@ -240,7 +242,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         var slot = FindLive(renew.SessionId, now);
         if (slot == SessionTable.None)
         {
-            return new SessionNotFound(renew.SessionId);
+            return NotFound(renew.SessionId);
         }
 
         if (StoreRefusal() is { } refusal)
@@ -253,6 +255,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         BeforeWrite(newId, SessionTable.None);
         _table.Rename(slot, newId);
         _table.Touch(slot, now, WallTicks());
+        _retiredIds.Add(renew.SessionId, now);
         _renewed++;
         _metrics.Ended(SessionEndReason.Renewed);
         var session = Snapshot(slot);
@@ -447,7 +450,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         switch (reason)
         {
             case SessionEndReason.Expired: _expired++; break;
-            case SessionEndReason.Deleted: _deleted++; break;
+            case SessionEndReason.Deleted: _deleted++; _retiredIds.Add(id, Now()); break;
             case SessionEndReason.Evicted: _evicted++; break;
         }
 
@@ -465,6 +468,9 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             e.Version,
             e.Data);
     }
+
+    /// <summary>The answer for an id the container does not hold, saying whether a logout or renewal retired it just now.</summary>
+    private SessionNotFound NotFound(string id) => new(id) { Retired = _retiredIds.Count > 0 && _retiredIds.Contains(id, Now()) };
 
     private SessionStats Stats() =>
         new(_table.Count, _created, _expired, _deleted, _evicted, _renewed, _lastCleanupDuration, _lastCleanupRemoved);
