@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 
 namespace ActorSessions.AspNetCore;
@@ -31,12 +32,41 @@ public sealed class ActorSessionsHttpOptions
     };
 
     /// <summary>
-    /// How long loading or committing a session may wait for the container. Past it, the session of that
-    /// request is unavailable (<see cref="Microsoft.AspNetCore.Http.ISession.IsAvailable"/> is false,
-    /// <c>LoadAsync</c> throws) and the error is logged; the request itself goes on.
+    /// How long loading a session may wait for the container. Past it, the session of that request is
+    /// unavailable (<see cref="Microsoft.AspNetCore.Http.ISession.IsAvailable"/> is false, <c>LoadAsync</c>
+    /// throws, a write is refused with 503) and the error is logged; the request itself goes on.
     /// </summary>
+    /// <remarks>
+    /// Unlike ASP.NET Core's session, a commit is not cut short here: it waits for the container's verdict,
+    /// which the container's own timeouts bound (<c>actor-sessions.request-timeout</c> holds the store's
+    /// <c>commit-timeout</c>), so a write is never reported lost that was in fact stored.
+    /// </remarks>
     /// <value>1 second, as ASP.NET Core's own session.</value>
     public TimeSpan IOTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The <c>Retry-After</c> of a 503 answered because the session's changes could not be stored.</summary>
+    /// <value>5 seconds.</value>
+    public TimeSpan UnavailableRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How many new sessions one client address may create per minute, on average; past it a request that
+    /// would create one is answered 429 with <c>Retry-After</c> and stores nothing. An IPv6 client counts by
+    /// its /64 network. Behind a proxy, use ASP.NET Core's forwarded headers so the client's own address is
+    /// seen. <see langword="null"/> turns the limit off.
+    /// </summary>
+    /// <value>120.</value>
+    public int? NewSessionsPerMinute { get; set; } = 120;
+
+    /// <summary>How many new sessions one client address may create at once before <see cref="NewSessionsPerMinute"/> paces it.</summary>
+    /// <value>60.</value>
+    public int NewSessionBurst { get; set; } = 60;
+
+    /// <summary>
+    /// A limiter of one's own for new sessions (e.g. partitioned by user or API key), used instead of
+    /// <see cref="NewSessionsPerMinute"/>; a request whose lease is refused is answered 429.
+    /// </summary>
+    /// <value><see langword="null"/>: the per-address limit applies.</value>
+    public PartitionedRateLimiter<HttpContext>? NewSessionLimiter { get; set; }
 
     /// <summary>The largest value one key may hold, in bytes; a larger write is refused with 413.</summary>
     /// <value>16 KiB.</value>
@@ -68,6 +98,21 @@ public sealed class ActorSessionsHttpOptions
         if (IOTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(IOTimeout), IOTimeout, "IOTimeout must be positive.");
+        }
+
+        if (UnavailableRetryAfter < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(UnavailableRetryAfter), UnavailableRetryAfter, "UnavailableRetryAfter cannot be negative.");
+        }
+
+        if (NewSessionsPerMinute is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(NewSessionsPerMinute), NewSessionsPerMinute, "NewSessionsPerMinute must be at least 1, or null for no limit.");
+        }
+
+        if (NewSessionBurst < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(NewSessionBurst), NewSessionBurst, "NewSessionBurst must be at least 1.");
         }
 
         if (MaxValueBytes < 0)

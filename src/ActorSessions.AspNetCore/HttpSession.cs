@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace ActorSessions.AspNetCore;
@@ -27,6 +29,7 @@ public sealed class HttpSession : ISession
     private readonly ActorSessionsHttpOptions _options;
     private readonly ILogger _logger;
     private readonly string? _presentedId;
+    private readonly PartitionedRateLimiter<HttpContext>? _newSessions;
 
     // This request's changes on top of _stored: a value to write, or null to remove.
     private readonly Dictionary<string, byte[]?> _changes = new(StringComparer.Ordinal);
@@ -39,8 +42,21 @@ public sealed class HttpSession : ISession
     private CookieAction _cookie;
     private bool _discardChanges;
 
-    internal HttpSession(HttpContext context, ISessionClient client, ActorSessionsHttpOptions options, ILogger logger, string? presentedId)
+    // The presented id names a session that another request ended or renewed: writing to it is refused.
+    private bool _retired;
+
+    // Set on the first change while the response has not started: holds the response back until the commit.
+    private CommitFirstResponseBody? _gate;
+
+    internal HttpSession(
+        HttpContext context,
+        ISessionClient client,
+        ActorSessionsHttpOptions options,
+        ILogger logger,
+        string? presentedId,
+        PartitionedRateLimiter<HttpContext>? newSessions = null)
     {
+        _newSessions = newSessions;
         _context = context;
         _client = client;
         _options = options;
@@ -189,6 +205,7 @@ public sealed class HttpSession : ISession
         }
 
         _changes[key] = value.ToArray();
+        HoldResponse();
     }
 
     /// <inheritdoc />
@@ -200,6 +217,7 @@ public sealed class HttpSession : ISession
         if (TryGetStored(key, out _))
         {
             _changes[key] = null;
+            HoldResponse();
         }
         else
         {
@@ -214,6 +232,10 @@ public sealed class HttpSession : ISession
         EnsureWritable();
         _clear |= _stored is { Count: > 0 };
         _changes.Clear();
+        if (_clear)
+        {
+            HoldResponse();
+        }
     }
 
     /// <summary>
@@ -247,9 +269,10 @@ public sealed class HttpSession : ISession
             _stored = (await WithTimeout(ct => _client.UpdateAsync(new UpdateSession(_presentedId), ct), "loading", cancellationToken).ConfigureAwait(false)).Session;
             _state = LoadState.Loaded;
         }
-        catch (SessionNotFoundException)
+        catch (SessionNotFoundException e)
         {
             _stored = null;
+            _retired = e.Retired;
             _state = LoadState.Loaded;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -261,11 +284,20 @@ public sealed class HttpSession : ISession
     }
 
     /// <summary>
-    /// Sends this request's changes to the container: creates the session first when none exists (with a
-    /// fresh id, and the cookie to go with it), then writes only the changed keys. Does nothing when nothing
-    /// changed. The middleware calls it before the response starts and again at the end of the request.
+    /// Sends this request's changes to the container and waits until they are durable: creates the session
+    /// first when none exists (with a fresh id, and the cookie to go with it), then writes only the changed
+    /// keys. Does nothing when nothing changed. The middleware calls it before the response starts and again
+    /// at the end of the request.
     /// </summary>
-    /// <exception cref="OperationCanceledException">The container did not answer within <see cref="ActorSessionsHttpOptions.IOTimeout"/>.</exception>
+    /// <remarks>
+    /// A write is never cut short by <see cref="ActorSessionsHttpOptions.IOTimeout"/> or by the client going
+    /// away: it waits for the container's verdict, which the container's own timeouts bound (its request
+    /// timeout holds the store's commit timeout), so a write is never reported lost that was stored, and a
+    /// session is never created whose cookie is not sent.
+    /// </remarks>
+    /// <exception cref="SessionUnavailableException">The changes could not be stored; nothing of them was.</exception>
+    /// <exception cref="SessionConflictException">Another request ended or renewed the session meanwhile; nothing was stored.</exception>
+    /// <exception cref="SessionLimitExceededException">A new session was needed and the client has created too many; nothing was stored.</exception>
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
         if (_state != LoadState.Loaded || !IsModified)
@@ -279,27 +311,38 @@ public sealed class HttpSession : ISession
             return;
         }
 
-        var update = TakeChanges();
-        if (_stored is null && !await TryEstablishAsync(cancellationToken).ConfigureAwait(false))
+        if (_stored is null)
         {
-            return;
+            if (_retired)
+            {
+                DropChanges();
+                throw Retired();
+            }
+
+            if (_context.Response.HasStarted)
+            {
+                DropChanges();
+                throw new InvalidOperationException("The session cannot be established after the response has started: its cookie could no longer be sent. Nothing was stored.");
+            }
+        }
+
+        var update = TakeChanges();
+        if (_stored is null)
+        {
+            await EstablishAsync().ConfigureAwait(false);
         }
 
         try
         {
-            _stored = (await WithTimeout(ct => _client.UpdateAsync(update with { SessionId = _stored!.Id }, ct), "committing", cancellationToken).ConfigureAwait(false)).Session;
+            _stored = (await Write(() => _client.UpdateAsync(update with { SessionId = _stored!.Id }, CancellationToken.None), "stored").ConfigureAwait(false)).Session;
         }
         catch (SessionNotFoundException)
         {
-            // It ended between load and commit (expired, logged out in another tab): the changes go to a
-            // fresh session, never to the old id.
+            // It ended or was renewed between load and commit (logout or login in another tab, expiry): the
+            // changes are refused, never forked into a fresh session or sent to the renewed one.
             _stored = null;
-            if (!await TryEstablishAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            _stored = (await WithTimeout(ct => _client.UpdateAsync(update with { SessionId = _stored!.Id, Clear = false }, ct), "committing", cancellationToken).ConfigureAwait(false)).Session;
+            _retired = true;
+            throw Retired();
         }
     }
 
@@ -308,7 +351,8 @@ public sealed class HttpSession : ISession
     /// session fixation. The new cookie goes out with this response. Does nothing while no session exists
     /// (a session created later gets a fresh id anyway).
     /// </summary>
-    /// <exception cref="InvalidOperationException">The response has started, or the session is unavailable.</exception>
+    /// <exception cref="InvalidOperationException">The response has started.</exception>
+    /// <exception cref="SessionUnavailableException">The session is unavailable, or the renewal could not be stored.</exception>
     public async Task RenewIdAsync(CancellationToken cancellationToken = default)
     {
         EnsureWritable();
@@ -324,13 +368,15 @@ public sealed class HttpSession : ISession
 
         try
         {
-            var renewed = await WithTimeout(ct => _client.RenewAsync(s.Id, ct), "renewing", cancellationToken).ConfigureAwait(false);
+            var renewed = await Write(() => _client.RenewAsync(s.Id, CancellationToken.None), "renewed").ConfigureAwait(false);
             _stored = renewed.Session;
             _cookie = CookieAction.Set;
         }
         catch (SessionNotFoundException)
         {
+            // Ended meanwhile by another request: the login goes on, and a write after it starts a fresh session.
             _stored = null;
+            _retired = false;
         }
     }
 
@@ -339,6 +385,7 @@ public sealed class HttpSession : ISession
     /// cookie is deleted. A write after it starts a new session with a fresh id.
     /// </summary>
     /// <exception cref="InvalidOperationException">The response has started.</exception>
+    /// <exception cref="SessionUnavailableException">The deletion could not be stored: the session goes on.</exception>
     public async Task EndAsync(CancellationToken cancellationToken = default)
     {
         if (_context.Response.HasStarted)
@@ -350,10 +397,11 @@ public sealed class HttpSession : ISession
         var id = _stored?.Id ?? _presentedId;
         if (id is not null)
         {
-            await WithTimeout(ct => _client.DeleteAsync(id, ct), "ending", cancellationToken).ConfigureAwait(false);
+            await Write(() => _client.DeleteAsync(id, CancellationToken.None), "ended").ConfigureAwait(false);
         }
 
         _stored = null;
+        _retired = false;
         IsNew = false;
         DropChanges();
         _cookie = _presentedId is null ? CookieAction.None : CookieAction.Delete;
@@ -369,6 +417,57 @@ public sealed class HttpSession : ISession
     {
         _discardChanges = true;
         DropChanges();
+    }
+
+    /// <summary>This request's response.</summary>
+    internal HttpResponse Response => _context.Response;
+
+    /// <summary>The response body that holds the response back until the commit, when this request changed the session.</summary>
+    internal CommitFirstResponseBody? Gate => _gate;
+
+    /// <summary>Why the commit before the response failed, once it has; the middleware answers with it.</summary>
+    internal Exception? Refusal { get; private set; }
+
+    /// <summary>
+    /// Commits before the response starts; on failure keeps the reason in <see cref="Refusal"/> and drops the
+    /// changes (and a cookie for a session this request created), so the middleware can refuse the request.
+    /// </summary>
+    internal async Task<bool> TryCommitBeforeResponseAsync()
+    {
+        if (Refusal is not null)
+        {
+            return false;
+        }
+
+        try
+        {
+            await CommitAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is SessionUnavailableException or SessionConflictException or SessionLimitExceededException)
+        {
+            Refuse(e);
+            return false;
+        }
+    }
+
+    /// <summary>Records why this request's changes were not stored: none of them will be, and no cookie goes out for them.</summary>
+    internal void Refuse(Exception reason)
+    {
+        Refusal ??= reason;
+        DiscardChanges();
+        if (IsNew && _stored is { } created)
+        {
+            // Created by this request, whose changes then failed: nobody will ever hold its cookie.
+            _ = _client.DeleteAsync(created.Id, CancellationToken.None).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            _stored = null;
+            IsNew = false;
+        }
+
+        if (_cookie == CookieAction.Set)
+        {
+            _cookie = CookieAction.None;
+        }
     }
 
     /// <summary>Adds the Set-Cookie this request needs, if any: once, just before the response starts.</summary>
@@ -397,20 +496,41 @@ public sealed class HttpSession : ISession
         response.Headers.CacheControl = "no-store";
     }
 
-    private async Task<bool> TryEstablishAsync(CancellationToken cancellationToken)
+    /// <summary>On the request's first change, before the response starts: nothing goes out until the change is stored.</summary>
+    private void HoldResponse()
     {
-        if (_context.Response.HasStarted)
+        if (_gate is not null || _context.Response.HasStarted || _context.Features.Get<IHttpResponseBodyFeature>() is not { } body)
         {
-            _logger.LogError("The session changes of this request were dropped: a new session was needed after the response had started, too late to send its cookie.");
-            return false;
+            return;
         }
 
-        var opened = await WithTimeout(ct => _client.OpenAsync(null, ct), "creating", cancellationToken).ConfigureAwait(false);
+        _gate = new CommitFirstResponseBody(body, TryCommitBeforeResponseAsync);
+        _context.Features.Set<IHttpResponseBodyFeature>(_gate);
+    }
+
+    private async Task EstablishAsync()
+    {
+        if (_newSessions is not null)
+        {
+            using var lease = await _newSessions.AcquireAsync(_context, 1, CancellationToken.None).ConfigureAwait(false);
+            if (!lease.IsAcquired)
+            {
+                var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : (TimeSpan?)null;
+                throw new SessionLimitExceededException(
+                    "Too many new sessions from this client; try again later. Nothing was stored.",
+                    StatusCodes.Status429TooManyRequests,
+                    retryAfter);
+            }
+        }
+
+        var opened = await Write(() => _client.OpenAsync(null, CancellationToken.None), "created").ConfigureAwait(false);
         _stored = opened.Session;
         IsNew = true;
         _cookie = CookieAction.Set;
-        return true;
     }
+
+    private static SessionConflictException Retired() =>
+        new("The session was ended or renewed by another request while this one ran; nothing was stored. Reload and try again.");
 
     private UpdateSession TakeChanges()
     {
@@ -470,12 +590,32 @@ public sealed class HttpSession : ISession
     {
         if (_state == LoadState.Unavailable)
         {
-            throw new InvalidOperationException("The session is unavailable: the session container could not be reached in time. Nothing was stored.", _loadError);
+            throw new SessionUnavailableException("The session could not be loaded, so it cannot be changed; nothing was stored.", _loadError);
         }
 
         if (_state == LoadState.NotLoaded)
         {
             throw new InvalidOperationException("The session has not been loaded; it is served by the ActorSessions middleware (app.UseActorSessions()).");
+        }
+    }
+
+    /// <summary>
+    /// One write to the container, waited for until its verdict: a refusal of the store, or no verdict
+    /// within the client's request timeout, becomes <see cref="SessionUnavailableException"/>.
+    /// </summary>
+    private static async Task<T> Write<T>(Func<Task<T>> call, string what)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (SessionStoreUnavailableException e)
+        {
+            throw new SessionUnavailableException($"The session could not be {what}: its store is unavailable. Nothing was changed.", e);
+        }
+        catch (TimeoutException e)
+        {
+            throw new SessionUnavailableException($"The session container did not confirm in time that the session was {what}.", e);
         }
     }
 

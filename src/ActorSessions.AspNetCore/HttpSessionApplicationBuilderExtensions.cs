@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,8 @@ public static class HttpSessionApplicationBuilderExtensions
         var client = new Lazy<ISessionClient>(services.GetRequiredService<ISessionClient>);
         var options = services.GetRequiredService<IOptions<ActorSessionsHttpOptions>>().Value;
         var logger = services.GetRequiredService<ILogger<HttpSession>>();
-        return app.Use(next => new HttpSessionMiddleware(next, client, options, logger).InvokeAsync);
+        var newSessions = NewSessionRateLimiter.Create(options);
+        var problems = services.GetService<IProblemDetailsService>();
+        return app.Use(next => new HttpSessionMiddleware(next, client, options, logger, newSessions, problems).InvokeAsync);
     }
 }

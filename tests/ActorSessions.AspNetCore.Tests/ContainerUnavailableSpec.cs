@@ -28,12 +28,12 @@ public sealed class ContainerUnavailableSpec
 
         var response = await client.GetAsync("/load", "AAAAAAAAAAAAAAAAAAAA");
 
-        Assert.Equal("OperationCanceledException available=False write=InvalidOperationException", await response.Content.ReadAsStringAsync());
-        Assert.Contains(app.Logs.Entries, e => e.Level == LogLevel.Error && e.Category == typeof(HttpSession).FullName && e.Exception is OperationCanceledException);
+        Assert.Equal("OperationCanceledException available=False write=SessionUnavailableException", await response.Content.ReadAsStringAsync());
+        Assert.Contains(app.Logs.Entries, e => e.Level == LogLevel.Warning && e.Category == typeof(HttpSession).FullName && e.Exception is OperationCanceledException);
     }
 
     [Fact]
-    public async Task A_commit_the_container_does_not_answer_is_logged_and_the_response_still_goes_out()
+    public async Task A_commit_the_container_does_not_confirm_is_answered_503_and_sets_no_cookie()
     {
         await using var app = await SessionTestApp.StartAsync(
             endpoints => endpoints.MapPost("/set", (HttpContext c) =>
@@ -41,13 +41,16 @@ public sealed class ContainerUnavailableSpec
                 c.Session.SetString("a", "1");
                 return "served";
             }),
-            options: o => o.IOTimeout = TimeSpan.FromMilliseconds(200),
-            services: s => s.AddSingleton<ISessionClient>(sp => new SessionClient(sp.GetRequiredService<ActorSystem>().DeadLetters)));
+            container: o => o.RequestTimeout = TimeSpan.FromMilliseconds(200),
+            services: s => s.AddSingleton<ISessionClient>(sp => new SessionClient(
+                sp.GetRequiredService<ActorSystem>().DeadLetters,
+                SessionSettings.Default with { RequestTimeout = TimeSpan.FromMilliseconds(200) })));
         using var client = app.Raw();
 
         var response = await client.PostAsync("/set", sessionId: null);
 
-        Assert.Equal("served", await response.Content.ReadAsStringAsync());
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.DoesNotContain("served", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(Cookies.SetCookies(response));
         Assert.Contains(app.Logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("could not be stored", StringComparison.Ordinal));
     }
