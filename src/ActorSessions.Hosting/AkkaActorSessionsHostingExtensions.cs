@@ -27,10 +27,19 @@ public static class AkkaActorSessionsHostingExtensions
         builder.WithActors((system, registry, resolver) =>
         {
             var settings = SessionSettings.Create(system.Settings.Config);
+            var storeSettings = SessionStoreSettings.Create(system.Settings.Config);
             var time = options.TimeProvider ?? resolver.GetService<TimeProvider>() ?? TimeProvider.System;
+            if (options.SessionStore is not null && settings.RequestTimeout <= storeSettings.CommitTimeout * 2)
+            {
+                // A write waits for the commit in flight and then its own; a caller that gave up earlier
+                // would report lost a write that may still be stored.
+                throw new InvalidOperationException(
+                    $"actor-sessions.request-timeout ({settings.RequestTimeout}) must be more than twice actor-sessions.store.commit-timeout ({storeSettings.CommitTimeout}), so every caller hears the verdict on its write.");
+            }
+
             var store = options.SessionStore?.Invoke(system);
             var container = system.ActorOf(
-                SessionContainer.Props(settings, time, options.SessionFactory, store, SessionStoreSettings.Create(system.Settings.Config)),
+                SessionContainer.Props(settings, time, options.SessionFactory, store, storeSettings),
                 options.ActorName ?? ActorSessionsOptions.DefaultActorName);
             registry.Register<SessionContainer>(container);
             if (store is not null)

@@ -17,8 +17,9 @@ public sealed class SqliteSessionStoreOptions
     public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
 
     /// <summary>How long a write waits for a lock held by another connection before it fails.</summary>
-    /// <value>5 seconds (<c>busy-timeout</c>).</value>
-    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <remarks>Keep it under the container's <c>commit-timeout</c>, so a lock held too long fails the commit cleanly.</remarks>
+    /// <value>1 second (<c>busy-timeout</c>).</value>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Caps the database at this many pages (SQLite's <c>max_page_count</c>); a commit that would grow it

@@ -23,12 +23,17 @@ public sealed record SessionStoreSettings
     } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest a commit may take before it is cancelled and counted as failed.</summary>
-    /// <value>10 seconds (<c>commit-timeout</c>).</value>
+    /// <remarks>
+    /// A write waits at most for the commit in flight and then its own, so the client's
+    /// <see cref="SessionSettings.RequestTimeout"/> must be more than twice this for every caller to hear
+    /// the verdict on its write.
+    /// </remarks>
+    /// <value>2 seconds (<c>commit-timeout</c>).</value>
     public TimeSpan CommitTimeout
     {
         get;
         init => field = SettingsGuard.Positive(value, nameof(CommitTimeout));
-    } = TimeSpan.FromSeconds(10);
+    } = TimeSpan.FromSeconds(2);
 
     /// <summary>The first wait before probing a store that failed.</summary>
     /// <value>200 milliseconds (<c>min-backoff</c>).</value>

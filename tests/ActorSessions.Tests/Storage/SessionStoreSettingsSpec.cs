@@ -10,7 +10,7 @@ public sealed class SessionStoreSettingsSpec
         var settings = SessionStoreSettings.Default;
 
         Assert.Equal(TimeSpan.FromSeconds(1), settings.TouchFlushInterval);
-        Assert.Equal(TimeSpan.FromSeconds(10), settings.CommitTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), settings.CommitTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(200), settings.MinBackoff);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.MaxBackoff);
         Assert.Equal(TimeSpan.FromMinutes(1), settings.CleanupGrace);
@@ -24,7 +24,7 @@ public sealed class SessionStoreSettingsSpec
 
         Assert.Equal(TimeSpan.FromMilliseconds(250), settings.TouchFlushInterval);
         Assert.Equal(5, settings.CleanupBatchSize);
-        Assert.Equal(TimeSpan.FromSeconds(10), settings.CommitTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), settings.CommitTimeout);
     }
 
     [Theory]
