@@ -1,7 +1,6 @@
 using ActorSessions.AspNetCore;
 using ActorSessions.Hosting;
 using ActorSessions.Server.Api;
-using ActorSessions.Server.Health;
 using ActorSessions.Server.Pages;
 using ActorSessions.Server.Sessions;
 using Akka.Hosting;
@@ -48,7 +47,7 @@ public static class SessionServer
 
         builder.Services.AddOptions<ActorSessionsHttpOptions>().Bind(builder.Configuration.GetSection("ActorSessions:Http"));
         builder.Services.AddActorSessions();
-        builder.Services.AddHealthChecks().AddCheck<SessionContainerHealthCheck>("session-container");
+        builder.Services.AddHealthChecks().AddActorSessions();
         configure?.Invoke(builder);
 
         var app = builder.Build();

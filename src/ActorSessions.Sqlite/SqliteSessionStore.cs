@@ -79,6 +79,14 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
 
             transaction.Commit();
         }
+        catch (Exception e) when (!e.Message.Contains(DatabasePath, StringComparison.Ordinal))
+        {
+            DropWriter();
+
+            // SQLite's own messages ("file is not a database", "unable to open database file") do not say
+            // which file; an operator reading the log must not have to guess.
+            throw new InvalidOperationException($"The session database {DatabasePath} cannot be opened for writing: {e.Message}", e);
+        }
         catch
         {
             DropWriter();
