@@ -67,7 +67,12 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
         _reply = null;
         Counted = true;
         Volatile.Write(ref _replied, 0);
-        object message = calls.Length == 1 ? calls[0].Request : new SessionBatch(Requests());
+        // A write waits for its commit: it goes as a batch, which carries when its caller stops waiting, so
+        // the container refuses it rather than store it after the caller was told it failed. The earliest
+        // call's time holds for the batch: the calls queued in order.
+        object message = calls.Length == 1 && !WaitsForCommit(calls[0].Request)
+            ? calls[0].Request
+            : new SessionBatch(Requests()) { AnswerBy = calls[0].AnswerBy };
         container.Tell(message, this);
     }
 
@@ -102,6 +107,10 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
         _reply = message;
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
+
+    /// <summary>Whether the container's answer to <paramref name="request"/> waits for a commit: anything but a read or the opening of a session that exists.</summary>
+    private static bool WaitsForCommit(object request) =>
+        request is not (GetSession or OpenSession { SessionId: not null } or UpdateSession { IsTouchOnly: true });
 
     private object[] Requests()
     {

@@ -9,6 +9,9 @@ internal interface IPendingCall
     /// <summary>When the call times out, counted in ticks of the client's timeout timer.</summary>
     long Deadline { get; }
 
+    /// <summary>When the caller stops waiting, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp; sent along so the container can refuse what it cannot answer in time.</summary>
+    long AnswerBy { get; }
+
     /// <summary>Whether the call has its outcome: a reply, a failure, a timeout or a cancellation.</summary>
     bool IsDone { get; }
 

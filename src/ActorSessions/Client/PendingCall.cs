@@ -32,6 +32,8 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
 
     public long Deadline { get; set; }
 
+    public long AnswerBy { get; set; }
+
     public bool IsDone => Volatile.Read(ref _claimed) != 0;
 
     /// <summary>Cancels the call when <paramref name="token"/> is; a call not sent yet then never is.</summary>

@@ -36,7 +36,8 @@ internal sealed class ReplyHandOut : IThreadPoolWorkItem
     {
         if (calls.Length == 1)
         {
-            calls[0].Complete(reply);
+            // A lone write goes as a batch of one (BatchInFlight); a lone read goes bare.
+            calls[0].Complete(reply is SessionBatchHandled { Replies.Count: 1 } single ? single.Replies[0] : reply);
             return;
         }
 

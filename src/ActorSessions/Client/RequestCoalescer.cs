@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 
 namespace ActorSessions;
@@ -26,6 +27,7 @@ internal sealed class RequestCoalescer : IDisposable
     private readonly TimeSpan _timeout;
     private readonly TimeSpan _tick;
     private readonly long _timeoutInTicks;
+    private readonly long _timeoutInStopwatchTicks;
     private readonly int _maxInFlight;
     private readonly ITimer _timer;
 
@@ -47,6 +49,7 @@ internal sealed class RequestCoalescer : IDisposable
         _timeout = timeout;
         _tick = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 10, TimeSpan.TicksPerMillisecond, 100 * TimeSpan.TicksPerMillisecond));
         _timeoutInTicks = (timeout.Ticks + _tick.Ticks - 1) / _tick.Ticks;
+        _timeoutInStopwatchTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         _maxInFlight = maxInFlight;
         _timer = time.CreateTimer(static s => ((RequestCoalescer)s!).CheckTimeouts(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -78,6 +81,7 @@ internal sealed class RequestCoalescer : IDisposable
         {
             // The next tick may come at once, so a call needs one tick more than its timeout holds.
             call.Deadline = _ticks + _timeoutInTicks + 1;
+            call.AnswerBy = Stopwatch.GetTimestamp() + _timeoutInStopwatchTicks;
             if (_disposed)
             {
                 call.Fail(new ObjectDisposedException(nameof(SessionClient)));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 
@@ -27,6 +28,18 @@ public sealed partial class SessionContainer
                 nameof(SessionBatch.Requests),
                 requests.Count,
                 $"A SessionBatch carries at most {SessionBatch.MaxRequests} requests; split it.")));
+            return;
+        }
+
+        if (TooLateToAnswer(batch))
+        {
+            // Its caller stops waiting before this batch's commits could be done: storing its writes now
+            // would make a caller that was told they failed wrong. Nothing of it is done.
+            var late = new Status.Failure(new TimeoutException(
+                "The request waited in the session container's mailbox too long to be answered before its caller stops waiting; nothing was done."));
+            var lateReplies = new object[requests.Count];
+            Array.Fill(lateReplies, late);
+            Sender.Tell(new SessionBatchHandled(lateReplies));
             return;
         }
 
@@ -94,6 +107,13 @@ public sealed partial class SessionContainer
         _table.Warm(ids);
         ids.Clear();
     }
+
+    /// <summary>
+    /// Whether a durable container can no longer answer <paramref name="batch"/> by its
+    /// <see cref="SessionBatch.AnswerBy"/>: a write waits at most for the commit in flight and then its own.
+    /// </summary>
+    private bool TooLateToAnswer(SessionBatch batch) =>
+        batch.AnswerBy != 0 && _store is not null && Stopwatch.GetTimestamp() > batch.AnswerBy - _answerMargin;
 
     /// <summary>One request of a batch, answered as it would be on its own; whatever goes wrong stays in its slot.</summary>
     private object HandleOne(object? request)

@@ -24,6 +24,9 @@ public sealed partial class SessionContainer : IWithUnboundedStash
     private readonly ISessionStore? _store;
     private readonly SessionStoreSettings _storeSettings = SessionStoreSettings.Default;
 
+    // How long before a batch's AnswerBy its writes must be handled: the commit in flight, then their own.
+    private readonly long _answerMargin;
+
     // The batch being filled, and the one being committed (at most one at a time).
     private StoreBatch _open = new();
     private StoreBatch? _inFlight;
@@ -59,6 +62,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
     {
         _store = store;
         _storeSettings = storeSettings ?? SessionStoreSettings.Default;
+        _answerMargin = (long)((_storeSettings.CommitTimeout * 2).TotalSeconds * Stopwatch.Frequency);
         _backoff = _storeSettings.MinBackoff;
 
         Receive<CommitSucceeded>(_ => OnCommitSucceeded());

@@ -25,4 +25,12 @@ public sealed record SessionBatch(IReadOnlyList<object> Requests)
     /// hold up every other sender, as the cleanup's chunks avoid doing.
     /// </summary>
     public const int MaxRequests = 4096;
+
+    /// <summary>
+    /// When the sender stops waiting, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp of this
+    /// process, or 0 for no limit. A durable container that handles the batch too late to answer it by then
+    /// (its commits may take up to twice the store's commit timeout) refuses it whole, changing nothing, so
+    /// a caller that gave up was right to report its writes not stored. Set by <see cref="SessionClient"/>.
+    /// </summary>
+    internal long AnswerBy { get; init; }
 }

@@ -33,6 +33,25 @@ public sealed class SessionClientSpec : TestKit
     }
 
     [Fact]
+    public async Task A_lone_write_goes_out_as_a_batch_of_one_saying_when_its_caller_stops_waiting()
+    {
+        using var client = new SessionClient(_probe.Ref, Settings, _time);
+        var before = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        var call = client.OpenAsync();
+
+        var batch = _probe.ExpectMsg<SessionBatch>();
+        Assert.IsType<OpenSession>(Assert.Single(batch.Requests));
+        Assert.InRange(
+            batch.AnswerBy - before,
+            (long)(Settings.RequestTimeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency),
+            (long)((Settings.RequestTimeout + Bound).TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
+        var reply = Opened(FirstId);
+        _probe.Reply(new SessionBatchHandled([reply]));
+        Assert.Same(reply, await call.WaitAsync(Bound));
+    }
+
+    [Fact]
     public async Task A_callers_code_never_runs_inside_the_containers_turn()
     {
         // The caller's code waits for the "container" to finish the turn in which it answered: run inside
@@ -164,7 +183,7 @@ public sealed class SessionClientSpec : TestKit
     public async Task A_call_the_container_does_not_answer_fails_with_a_timeout()
     {
         using var client = new SessionClient(_probe.Ref, Settings, _time);
-        var call = client.OpenAsync();
+        var call = client.OpenAsync(FirstId);
         _probe.ExpectMsg<OpenSession>();
 
         _time.Advance(Settings.RequestTimeout - TimeSpan.FromMilliseconds(1));
@@ -179,7 +198,7 @@ public sealed class SessionClientSpec : TestKit
     public async Task Calls_queued_behind_an_unanswered_message_time_out_and_free_the_client_for_the_next_call()
     {
         using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
-        var lost = client.OpenAsync();
+        var lost = client.OpenAsync(FirstId);
         _probe.ExpectMsg<OpenSession>();
         var queued = client.GetAsync("queued-session-id-000");
 
@@ -233,9 +252,10 @@ public sealed class SessionClientSpec : TestKit
         await cts.CancelAsync();
         sender.Tell(Opened(FirstId));
 
+        // A lone write goes as a batch of one, which says when its caller stops waiting.
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Bound));
-        Assert.Equal("kept-session-id-00000", _probe.ExpectMsg<DeleteSession>().SessionId);
-        _probe.Reply(new SessionDeleted("kept-session-id-00000", Existed: true));
+        Assert.Equal("kept-session-id-00000", Assert.IsType<DeleteSession>(Assert.Single(_probe.ExpectMsg<SessionBatch>().Requests)).SessionId);
+        _probe.Reply(new SessionBatchHandled([new SessionDeleted("kept-session-id-00000", Existed: true)]));
         Assert.True((await kept.WaitAsync(Bound)).Existed);
         await first.WaitAsync(Bound);
     }
@@ -245,7 +265,7 @@ public sealed class SessionClientSpec : TestKit
     {
         using var client = new SessionClient(_probe.Ref, Settings, _time);
         using var cts = new CancellationTokenSource();
-        var call = client.OpenAsync(cancellationToken: cts.Token);
+        var call = client.OpenAsync(FirstId, cts.Token);
         _probe.ExpectMsg<OpenSession>();
 
         await cts.CancelAsync();
@@ -309,7 +329,7 @@ public sealed class SessionClientSpec : TestKit
     public async Task Disposing_the_client_fails_the_calls_still_waiting()
     {
         var client = new SessionClient(_probe.Ref, Settings, _time);
-        var call = client.OpenAsync();
+        var call = client.OpenAsync(FirstId);
         _probe.ExpectMsg<OpenSession>();
 
         client.Dispose();

@@ -12,6 +12,14 @@ public sealed class SessionBatchSpec : TestKit
     }
 
     [Fact]
+    public void An_in_memory_container_serves_a_batch_whatever_its_answer_by_since_it_waits_for_no_commit()
+    {
+        _container.Tell(new SessionBatch([new OpenSession()]) { AnswerBy = System.Diagnostics.Stopwatch.GetTimestamp() });
+
+        Assert.True(Assert.IsType<SessionOpened>(Assert.Single(ExpectMsg<SessionBatchHandled>().Replies)).IsNew);
+    }
+
+    [Fact]
     public void A_batch_is_answered_with_one_reply_per_request_in_order()
     {
         var existing = Open();
