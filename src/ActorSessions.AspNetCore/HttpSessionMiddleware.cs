@@ -97,7 +97,9 @@ internal sealed class HttpSessionMiddleware
         }
         finally
         {
-            if (session.Gate is { } gate)
+            // Put the body back only if it is still the gate: a middleware between here and the endpoint
+            // that swapped the body itself (response compression) has already put back its own.
+            if (session.Gate is { } gate && ReferenceEquals(context.Features.Get<IHttpResponseBodyFeature>(), gate))
             {
                 context.Features.Set(gate.Inner);
             }

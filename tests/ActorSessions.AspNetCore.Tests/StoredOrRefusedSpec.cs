@@ -155,4 +155,32 @@ public sealed class StoredOrRefusedSpec
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal("1", await read.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Behind_a_middleware_that_swaps_the_body_itself_the_answer_arrives_whole_and_the_write_is_stored()
+    {
+        var store = new FaultyStore();
+        await using var app = await SessionTestApp.StartAsync(
+            endpoints =>
+            {
+                ((IApplicationBuilder)endpoints).UseResponseCompression();
+                endpoints.MapPost("/big", async (HttpContext c) =>
+                {
+                    c.Session.SetString("a", "2");
+                    await c.Response.WriteAsync(new string('x', 100_000));
+                });
+            },
+            container: o => o.SessionStore = _ => store,
+            services: s => s.AddResponseCompression(o => o.EnableForHttps = true));
+        using var client = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.All, UseCookies = false })
+        {
+            BaseAddress = app.BaseAddress,
+        };
+
+        var response = await client.PostAsync("/big", content: null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(100_000, (await response.Content.ReadAsStringAsync()).Length);
+        Assert.Equal("2", (await app.Container.GetAsync(Cookies.SessionCookie(response).Value.Value!)).Session.GetString("a"));
+    }
 }
