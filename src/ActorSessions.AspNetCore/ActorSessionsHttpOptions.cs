@@ -82,10 +82,16 @@ public sealed class ActorSessionsHttpOptions
 
     /// <summary>
     /// The largest request body the requests behind the middleware may send, in bytes; a larger one is
-    /// refused with 413. <see langword="null"/> leaves the server's own limit (Kestrel's is 30 MB).
+    /// refused with 413. <see langword="null"/> leaves the server's own limit (Kestrel's is 30 MB) and
+    /// the endpoints' own (<c>[RequestSizeLimit]</c>, <c>[DisableRequestSizeLimit]</c>).
     /// </summary>
-    /// <value>1 MiB.</value>
-    public long? MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+    /// <remarks>
+    /// Off by default: the session's own limits (<see cref="MaxValueBytes"/>, <see cref="MaxKeys"/>, and the
+    /// container's per-session size) bound what is stored; a limit on every request body of the app is
+    /// the app's to choose.
+    /// </remarks>
+    /// <value><see langword="null"/>.</value>
+    public long? MaxRequestBodyBytes { get; set; }
 
     /// <summary>Throws <see cref="ArgumentException"/> when a value cannot work; the middleware calls it when it is built.</summary>
     public void Validate()
