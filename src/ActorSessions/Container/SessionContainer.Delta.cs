@@ -45,7 +45,7 @@ public sealed partial class SessionContainer
                 data = data.RemoveRange(update.Remove);
             }
 
-            entry.Data = data.SetItems(update.Set);
+            _table.SetData(slot, data.SetItems(update.Set));
             entry.Version++;
         }
 

@@ -466,7 +466,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
             }
 
             ref var e = ref _table[slot];
-            e.Data = image.Data;
+            _table.SetData(slot, image.Data);
             e.Version = image.Version;
             e.CreatedAtTicks = image.CreatedAtTicks;
             e.LastModifiedTicks = image.LastModifiedTicks;

@@ -191,7 +191,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         }
 
         BeforeWrite(save.Session.Id, slot);
-        entry.Data = save.Session.Data;
+        _table.SetData(slot, save.Session.Data);
         entry.Version++;
         _table.Touch(slot, now, WallTicks());
         return new SessionSaved(Snapshot(slot));
