@@ -126,12 +126,13 @@ public sealed record SessionSettings
 
     /// <summary>
     /// The container's memory budget: the data of all its sessions, counted as for
-    /// <see cref="MaxSessionBytes"/>, plus 160 bytes a session for its entry, id and index. A create or
+    /// <see cref="MaxSessionBytes"/>, plus 64 bytes a key for the key's and value's object headers and
+    /// 160 bytes a session for its entry, id and index. A create or
     /// write that would go over it first ends expired sessions and then evicts others, in the order of
     /// <see cref="MaxSessions"/>; one that could not fit even alone is refused with
     /// <see cref="SessionTooLargeException"/>. <see langword="null"/> for no budget.
     /// </summary>
-    /// <remarks>The managed heap holds more than this: about 60 bytes a key of object headers, and the garbage collector's headroom.</remarks>
+    /// <remarks>It tracks the live heap the sessions take; the process needs the garbage collector's headroom on top.</remarks>
     /// <value>1 GiB (<c>max-memory</c>).</value>
     public long? MaxMemory
     {

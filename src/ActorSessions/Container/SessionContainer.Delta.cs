@@ -50,7 +50,7 @@ public sealed partial class SessionContainer
             }
 
             BeforeWrite(update.SessionId, slot);
-            MakeRoom(now, sessions: 0, bytes - bytesBefore, except: slot);
+            MakeRoom(now, sessions: 0, SessionSize.Memory(bytes, data.Count) - SessionSize.Memory(bytesBefore, entry.Data.Count), except: slot);
             _table.SetData(slot, data);
             entry.Version++;
         }

@@ -15,8 +15,9 @@ public sealed partial class SessionContainer
 
     private long MaxMemory => _settings.MaxMemory ?? long.MaxValue;
 
-    /// <summary>What <c>max-memory</c> counts now: the data held, and the bookkeeping of every session.</summary>
-    private long MemoryHeld => _table.DataBytes + (_table.Count * SessionSize.PerSessionOverhead);
+    /// <summary>What <c>max-memory</c> counts now: the data held, and the bookkeeping of every key and session.</summary>
+    private long MemoryHeld =>
+        _table.DataBytes + (_table.KeyCount * SessionSize.PerKeyOverhead) + (_table.Count * SessionSize.PerSessionOverhead);
 
     private static SessionTable NewTable(SessionSettings settings, TimeProvider time) =>
         new((int)((long)settings.MaxSessions * ProtectedPercent / 100), ToTimestampTicks(settings.PromoteAfter, time));
@@ -33,18 +34,16 @@ public sealed partial class SessionContainer
             return TooLarge(MaxKeysLimit, _settings.MaxKeysPerSession, data.Count);
         }
 
-        if (bytes > bytesBefore)
+        if (bytes > _settings.MaxSessionBytes && bytes > bytesBefore)
         {
-            if (bytes > _settings.MaxSessionBytes)
-            {
-                return TooLarge(MaxSessionBytesLimit, _settings.MaxSessionBytes, bytes);
-            }
+            return TooLarge(MaxSessionBytesLimit, _settings.MaxSessionBytes, bytes);
+        }
 
-            // Evicting every other session would still not make room.
-            if (bytes + SessionSize.PerSessionOverhead > MaxMemory)
-            {
-                return TooLarge(MaxMemoryLimit, MaxMemory, bytes + SessionSize.PerSessionOverhead);
-            }
+        // Evicting every other session would still not make room.
+        var memory = SessionSize.Memory(bytes, data.Count);
+        if (memory > MaxMemory && memory > SessionSize.Memory(bytesBefore, before.Count))
+        {
+            return TooLarge(MaxMemoryLimit, MaxMemory, memory);
         }
 
         return null;
@@ -54,14 +53,14 @@ public sealed partial class SessionContainer
         new(new SessionTooLargeException(limit, maximum, attempted));
 
     /// <summary>
-    /// Frees room for <paramref name="sessions"/> more sessions and <paramref name="bytes"/> more data:
-    /// expired sessions first, then the next victim of eviction, never the session in <paramref name="except"/>.
-    /// Called once the write is known to fit, so it stops at the latest when only that session is left.
+    /// Frees room for <paramref name="sessions"/> more sessions and <paramref name="memory"/> more bytes as
+    /// <c>max-memory</c> counts them: expired sessions first, then the next victim of eviction, never the
+    /// session in <paramref name="except"/>. Called once the write is known to fit, so it stops at the
+    /// latest when only that session is left.
     /// </summary>
-    private void MakeRoom(long now, int sessions, long bytes, int except = SessionTable.None)
+    private void MakeRoom(long now, int sessions, long memory, int except = SessionTable.None)
     {
-        var extraMemory = bytes + (sessions * SessionSize.PerSessionOverhead);
-        while (_table.Count + sessions > _settings.MaxSessions || MemoryHeld + extraMemory > MaxMemory)
+        while (_table.Count + sessions > _settings.MaxSessions || MemoryHeld + memory > MaxMemory)
         {
             var expired = NextExpired(now);
             if (expired != SessionTable.None && expired != except)

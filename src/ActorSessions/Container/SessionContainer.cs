@@ -205,7 +205,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         }
 
         BeforeWrite(save.Session.Id, slot);
-        MakeRoom(now, sessions: 0, bytes - bytesBefore, except: slot);
+        MakeRoom(now, sessions: 0, SessionSize.Memory(bytes, save.Session.Data.Count) - SessionSize.Memory(bytesBefore, entry.Data.Count), except: slot);
         _table.SetData(slot, save.Session.Data);
         entry.Version++;
         _table.Touch(slot, now, WallTicks());
@@ -417,7 +417,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             return tooLarge;
         }
 
-        MakeRoom(now, sessions: 1, bytes);
+        MakeRoom(now, sessions: 1, SessionSize.Memory(bytes, created.Data.Count));
 
         BeforeWrite(id, SessionTable.None);
         _table.Add(id, created.Data, wall, now);

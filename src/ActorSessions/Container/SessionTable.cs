@@ -66,6 +66,9 @@ internal sealed partial class SessionTable
     /// <summary>The bytes of data held, as <see cref="SessionSize.Of"/> counts them, over every session.</summary>
     public long DataBytes { get; private set; }
 
+    /// <summary>The keys held, over every session.</summary>
+    public long KeyCount { get; private set; }
+
     /// <summary>The slot touched longest ago, in either segment, or <see cref="None"/>.</summary>
     public int LeastRecentlyTouched => Older(Older(_probation.Head, _demoted.Head), _protected.Head);
 
@@ -95,6 +98,7 @@ internal sealed partial class SessionTable
         e.Id = id;
         e.Data = data;
         DataBytes += SessionSize.Of(data);
+        KeyCount += data.Count;
         e.CreatedAtTicks = createdAtTicks;
         e.LastModifiedTicks = createdAtTicks;
         e.Version = 0;
@@ -159,11 +163,12 @@ internal sealed partial class SessionTable
         }
     }
 
-    /// <summary>Replaces the data of the session in <paramref name="slot"/>, keeping <see cref="DataBytes"/> in step.</summary>
+    /// <summary>Replaces the data of the session in <paramref name="slot"/>, keeping <see cref="DataBytes"/> and <see cref="KeyCount"/> in step.</summary>
     public void SetData(int slot, SessionData data)
     {
         ref var e = ref this[slot];
         DataBytes += SessionSize.Of(data) - SessionSize.Of(e.Data);
+        KeyCount += data.Count - e.Data.Count;
         e.Data = data;
     }
 
@@ -195,6 +200,7 @@ internal sealed partial class SessionTable
         }
 
         DataBytes -= SessionSize.Of(this[slot].Data);
+        KeyCount -= this[slot].Data.Count;
         UnlinkIdle(slot);
         UnlinkAge(slot);
         FreeSlot(slot);
@@ -375,7 +381,7 @@ internal sealed partial class SessionTable
 
         /// <summary>
         /// The data; empty (no array) until the first write, so an empty session holds no map. Change it
-        /// only through <see cref="SetData"/>, which keeps <see cref="DataBytes"/>.
+        /// only through <see cref="SetData"/>, which keeps <see cref="DataBytes"/> and <see cref="KeyCount"/>.
         /// </summary>
         public SessionData Data;
 

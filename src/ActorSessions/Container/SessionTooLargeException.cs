@@ -61,7 +61,7 @@ public sealed class SessionTooLargeException : InvalidOperationException
         {
             "max-keys-per-session" => $"The session would hold {would} keys; max-keys-per-session is {max}. Nothing was changed.",
             "max-session-bytes" => $"The session would hold {would} bytes of data (keys at 2 bytes a character, plus values); max-session-bytes is {max}. Nothing was changed.",
-            "max-memory" => $"The session would take {would} bytes (its data plus 160 bytes of bookkeeping), more than the container's whole max-memory of {max}. Nothing was changed.",
+            "max-memory" => $"The session would take {would} bytes (its data plus 64 bytes a key and 160 of bookkeeping), more than the container's whole max-memory of {max}. Nothing was changed.",
             _ => $"The session would hold {would} where {limit} is {max}. Nothing was changed.",
         };
     }

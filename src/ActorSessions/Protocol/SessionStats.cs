@@ -22,7 +22,7 @@ public sealed record SessionStats(
     /// <summary>
     /// The bytes of data held, over every session: keys at two bytes a character plus values, as
     /// <see cref="SessionSettings.MaxSessionBytes"/> counts them. <see cref="SessionSettings.MaxMemory"/>
-    /// counts this plus 160 bytes a session.
+    /// counts this plus 64 bytes a key and 160 bytes a session.
     /// </summary>
     public long DataBytes { get; init; }
 }

@@ -127,7 +127,8 @@ public sealed class SessionContainerEvictionSpec : ContainerSpecBase
     [Fact]
     public async Task A_write_that_passes_max_memory_evicts_other_sessions_never_the_one_written()
     {
-        var container = NewContainer(Settings(s => s with { MaxMemory = (3 * 160) + 100 }));
+        // Three empty sessions, and room for one key of 100 bytes (64 more for its headers).
+        var container = NewContainer(Settings(s => s with { MaxMemory = (3 * 160) + 64 + 100 }));
         var written = await OpenNew(container); // the least recent on probation, yet it is the one writing
         var other = await OpenNew(container);
         var third = await OpenNew(container);
@@ -166,7 +167,8 @@ public sealed class SessionContainerEvictionSpec : ContainerSpecBase
         var other = await OpenNew(container);
         var session = await OpenNew(container);
 
-        var refused = await Ask<Status.Failure>(container, new UpdateSession(session.Id, Set: Value("k", 839)));
+        // 2 + 775 bytes of data, 64 for the key, 160 for the session: 1,001.
+        var refused = await Ask<Status.Failure>(container, new UpdateSession(session.Id, Set: Value("k", 775)));
 
         var error = Assert.IsType<SessionTooLargeException>(refused.Cause);
         Assert.Equal(("max-memory", 1_000L, 1_001L), (error.Limit, error.Maximum, error.Attempted));

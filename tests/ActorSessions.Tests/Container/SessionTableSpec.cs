@@ -32,7 +32,7 @@ public sealed class SessionTableSpec
                     var id = ids.Next();
                     var data = RandomData(random);
                     table.Add(id, data, createdAtTicks: clock, timestamp: clock);
-                    model[id] = new Model(clock, clock, Protected: false, SessionSize.Of(data));
+                    model[id] = new Model(clock, clock, Protected: false, SessionSize.Of(data), data.Count);
                     break;
                 case < 11 when held.Length > 0:
                     // Often one of the newest, so that touches too young to protect are exercised as well.
@@ -68,7 +68,7 @@ public sealed class SessionTableSpec
                     var written = held[random.Next(held.Length)];
                     var newData = RandomData(random);
                     table.SetData(table.Find(written), newData);
-                    model[written] = model[written] with { Bytes = SessionSize.Of(newData) };
+                    model[written] = model[written] with { Bytes = SessionSize.Of(newData), Keys = newData.Count };
                     break;
                 case 19:
                     // Warming reads ahead for a batch: held ids, unknown ids and gaps; it must change nothing.
@@ -95,7 +95,7 @@ public sealed class SessionTableSpec
     }
 
     /// <summary>A session as the model sees it.</summary>
-    private sealed record Model(long Created, long Touched, bool Protected, long Bytes);
+    private sealed record Model(long Created, long Touched, bool Protected, long Bytes, int Keys);
 
     /// <summary>The policy, spelled out plainly: old enough or protected already means protected; overflow demotes the least recent.</summary>
     /// <returns>How many sessions it demoted.</returns>
@@ -145,6 +145,7 @@ public sealed class SessionTableSpec
 
         Assert.Equal(model.Values.Count(m => m.Protected), table.ProtectedCount);
         Assert.Equal(model.Values.Sum(m => m.Bytes), table.DataBytes);
+        Assert.Equal(model.Values.Sum(m => m.Keys), table.KeyCount);
         Assert.Equal(OldestId(model), IdAt(table, table.LeastRecentlyTouched));
         Assert.Equal(OldestId(model.Where(m => !m.Value.Protected)), IdAt(table, table.LeastRecentlyTouchedOnProbation));
         Assert.Equal(OldestId(model.Where(m => m.Value.Protected)), IdAt(table, table.LeastRecentlyTouchedProtected));
