@@ -38,6 +38,18 @@ public sealed class ActorSessionsOptions
     /// <summary><c>actor-sessions.request-timeout</c>: how long the client waits for the container.</summary>
     public TimeSpan? RequestTimeout { get; set; }
 
+    /// <summary><c>actor-sessions.promote-after</c>: how old a session must be for a touch to protect it from eviction.</summary>
+    public TimeSpan? PromoteAfter { get; set; }
+
+    /// <summary><c>actor-sessions.max-keys-per-session</c>.</summary>
+    public int? MaxKeysPerSession { get; set; }
+
+    /// <summary><c>actor-sessions.max-session-bytes</c>: keys at two bytes a character plus values, per session.</summary>
+    public long? MaxSessionBytes { get; set; }
+
+    /// <summary><c>actor-sessions.max-memory</c>, in bytes: the container's memory budget; zero or less turns it off.</summary>
+    public long? MaxMemory { get; set; }
+
     /// <summary>The container's clock; when <see langword="null"/>, a <see cref="System.TimeProvider"/> registered in DI, else the system clock.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
@@ -70,6 +82,16 @@ public sealed class ActorSessionsOptions
         Append(sb, "session-id-length", SessionIdLength);
         Append(sb, "max-sessions", MaxSessions);
         Append(sb, "request-timeout", RequestTimeout);
+        Append(sb, "promote-after", PromoteAfter);
+        Append(sb, "max-keys-per-session", MaxKeysPerSession);
+        Append(sb, "max-session-bytes", MaxSessionBytes);
+        if (MaxMemory is { } memory)
+        {
+            sb.Append("actor-sessions.max-memory = ")
+                .Append(memory <= 0 ? "off" : memory.ToString(CultureInfo.InvariantCulture))
+                .AppendLine();
+        }
+
         return sb.ToString();
     }
 
@@ -78,6 +100,14 @@ public sealed class ActorSessionsOptions
         if (value is { } v)
         {
             sb.Append("actor-sessions.").Append(key).Append(" = ").Append(Duration(v)).AppendLine();
+        }
+    }
+
+    private static void Append(StringBuilder sb, string key, long? value)
+    {
+        if (value is { } v)
+        {
+            sb.Append("actor-sessions.").Append(key).Append(" = ").Append(v.ToString(CultureInfo.InvariantCulture)).AppendLine();
         }
     }
 

@@ -73,13 +73,72 @@ public sealed record SessionSettings
                 $"session-id-length = {value} gives {value * BitsPerIdCharacter} bits; session ids need at least 64 bits of entropy ({MinSessionIdLength} characters) and at most {MaxSessionIdLength} characters.");
     } = 20;
 
-    /// <summary>The most sessions the container holds; a new session beyond it evicts the one idle longest.</summary>
+    /// <summary>
+    /// The most sessions the container holds. A new session beyond it first takes the place of an expired
+    /// one, else evicts the session on probation touched longest ago, else the protected one touched
+    /// longest ago (see <see cref="PromoteAfter"/>).
+    /// </summary>
     /// <value>1,000,000 (<c>max-sessions</c>).</value>
     public int MaxSessions
     {
         get;
         init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxSessions), value, "max-sessions must be at least 1.");
     } = 1_000_000;
+
+    /// <summary>
+    /// How old a session must be for a touch (an open, save, update or renewal) to move it from probation to
+    /// the protected segment, which eviction reaches only once probation is empty and which holds at most
+    /// 80 % of <see cref="MaxSessions"/>. A session created and written in one web request (two messages
+    /// a moment apart) stays on probation; one that a later request uses again is protected, so a flood of
+    /// sessions used once evicts only sessions used once. <see cref="TimeSpan.Zero"/> protects a session
+    /// at its first touch after creation.
+    /// </summary>
+    /// <value>1 second (<c>promote-after</c>).</value>
+    public TimeSpan PromoteAfter
+    {
+        get;
+        init => field = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(PromoteAfter), value, "promote-after must not be negative.");
+    } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The most keys one session holds. A save, update, batch entry or session-factory result that would
+    /// leave a session with more is refused with <see cref="SessionTooLargeException"/> and changes nothing.
+    /// </summary>
+    /// <value>1,000 (<c>max-keys-per-session</c>).</value>
+    public int MaxKeysPerSession
+    {
+        get;
+        init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxKeysPerSession), value, "max-keys-per-session must be at least 1.");
+    } = 1000;
+
+    /// <summary>
+    /// The most bytes of data one session holds: every key at two bytes a character (UTF-16, as .NET holds
+    /// it) plus the length of every value. A write that would leave a session larger is refused with
+    /// <see cref="SessionTooLargeException"/> and changes nothing; one that shrinks a session is always
+    /// taken, so a session held over a lowered limit can still be trimmed.
+    /// </summary>
+    /// <value>1 MiB, 1,048,576 bytes (<c>max-session-bytes</c>).</value>
+    public long MaxSessionBytes
+    {
+        get;
+        init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxSessionBytes), value, "max-session-bytes must be at least 1.");
+    } = 1L << 20;
+
+    /// <summary>
+    /// The container's memory budget: the data of all its sessions, counted as for
+    /// <see cref="MaxSessionBytes"/>, plus 64 bytes a key for the key's and value's object headers and
+    /// 160 bytes a session for its entry, id and index. A create or
+    /// write that would go over it first ends expired sessions and then evicts others, in the order of
+    /// <see cref="MaxSessions"/>; one that could not fit even alone is refused with
+    /// <see cref="SessionTooLargeException"/>. <see langword="null"/> for no budget.
+    /// </summary>
+    /// <remarks>It tracks the live heap the sessions take; the process needs the garbage collector's headroom on top.</remarks>
+    /// <value>1 GiB (<c>max-memory</c>).</value>
+    public long? MaxMemory
+    {
+        get;
+        init => field = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxMemory), value, "max-memory must be at least 1 byte, or off.");
+    } = 1L << 30;
 
     /// <summary>How long <see cref="SessionClient"/> waits for an answer before the call fails.</summary>
     /// <value>5 seconds (<c>request-timeout</c>).</value>
@@ -108,6 +167,10 @@ public sealed record SessionSettings
                 CleanupBatchSize = section.GetInt("cleanup-batch-size"),
                 SessionIdLength = section.GetInt("session-id-length"),
                 MaxSessions = section.GetInt("max-sessions"),
+                PromoteAfter = section.GetTimeSpan("promote-after", allowInfinite: false),
+                MaxKeysPerSession = section.GetInt("max-keys-per-session"),
+                MaxSessionBytes = ReadByteSize(section, "max-session-bytes"),
+                MaxMemory = IsOff(section.GetString("max-memory")) ? null : ReadByteSize(section, "max-memory"),
                 RequestTimeout = section.GetTimeSpan("request-timeout", allowInfinite: false),
             };
         }
@@ -118,11 +181,12 @@ public sealed record SessionSettings
         }
     }
 
-    private static TimeSpan? ReadOptionalTimeSpan(Config section, string key)
-    {
-        var raw = section.GetString(key);
-        return raw is null || raw.Trim() is "" or "off" or "none" or "false"
-            ? null
-            : section.GetTimeSpan(key, allowInfinite: false);
-    }
+    private static TimeSpan? ReadOptionalTimeSpan(Config section, string key) =>
+        IsOff(section.GetString(key)) ? null : section.GetTimeSpan(key, allowInfinite: false);
+
+    private static bool IsOff(string? raw) => raw is null || raw.Trim() is "" or "off" or "none" or "false";
+
+    /// <summary>A size such as <c>1048576</c>, <c>256KiB</c> or <c>1 GiB</c>.</summary>
+    private static long ReadByteSize(Config section, string key) =>
+        section.GetByteSize(key) ?? throw new ArgumentException($"{ConfigPath}.{key} is missing.", key);
 }

@@ -25,8 +25,24 @@ public sealed partial class SessionContainer
             return NotFound(update.SessionId);
         }
 
+        ref var entry = ref _table[slot];
         if (!update.IsTouchOnly)
         {
+            // The session as it would be, built aside: a delta over the limits is refused before anything changes.
+            var data = update.Clear ? SessionData.Empty : entry.Data;
+            if (!update.Remove.IsDefaultOrEmpty)
+            {
+                data = data.RemoveRange(update.Remove);
+            }
+
+            data = data.SetItems(update.Set);
+            var bytes = SessionSize.Of(data);
+            var bytesBefore = SessionSize.Of(entry.Data);
+            if (OverLimit(data, bytes, entry.Data, bytesBefore) is { } tooLarge)
+            {
+                return tooLarge;
+            }
+
             // A change is a write like SaveSession: refused while the store is down, answered once committed.
             if (StoreRefusal() is { } refusal)
             {
@@ -34,18 +50,8 @@ public sealed partial class SessionContainer
             }
 
             BeforeWrite(update.SessionId, slot);
-        }
-
-        ref var entry = ref _table[slot];
-        if (!update.IsTouchOnly)
-        {
-            var data = update.Clear ? SessionData.Empty : entry.Data;
-            if (!update.Remove.IsDefaultOrEmpty)
-            {
-                data = data.RemoveRange(update.Remove);
-            }
-
-            entry.Data = data.SetItems(update.Set);
+            MakeRoom(now, sessions: 0, SessionSize.Memory(bytes, data.Count) - SessionSize.Memory(bytesBefore, entry.Data.Count), except: slot);
+            _table.SetData(slot, data);
             entry.Version++;
         }
 

@@ -270,11 +270,8 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         _recoveryDuration = done.Elapsed;
         _log.Info("The session container recovered {0} sessions from its store in {1} ms ({2} unreadable rows skipped).", done.Sessions, (long)done.Elapsed.TotalMilliseconds, done.Unreadable);
 
-        // The store may hold more than max-sessions (the setting was lowered): the ones idle longest go.
-        while (_table.Count > _settings.MaxSessions)
-        {
-            End(_table.LeastRecentlyTouched, SessionEndReason.Evicted);
-        }
+        // The store may hold more than max-sessions or max-memory allow (they were lowered): evicted as a write would.
+        EvictOverLimits();
 
         _wrote = false;
         UnbecomeStacked();
@@ -470,7 +467,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
             }
 
             ref var e = ref _table[slot];
-            e.Data = image.Data;
+            _table.SetData(slot, image.Data);
             e.Version = image.Version;
             e.CreatedAtTicks = image.CreatedAtTicks;
             e.LastModifiedTicks = image.LastModifiedTicks;

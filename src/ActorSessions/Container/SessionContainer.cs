@@ -16,6 +16,12 @@ namespace ActorSessions;
 /// <para>A request it cannot accept is answered with <see cref="Status.Failure"/> carrying an
 /// <see cref="ArgumentException"/>, and changes nothing. The actor never restarts because of a message:
 /// a restart would drop every session.</para>
+/// <para>As the one writer it holds the limits of <see cref="SessionSettings"/> itself, so concurrent
+/// requests cannot pass them: a write that would leave a session over
+/// <see cref="SessionSettings.MaxKeysPerSession"/> or <see cref="SessionSettings.MaxSessionBytes"/> is
+/// answered with a <see cref="SessionTooLargeException"/> and changes nothing; one that would pass
+/// <see cref="SessionSettings.MaxMemory"/> first evicts others, as a new session beyond
+/// <see cref="SessionSettings.MaxSessions"/> does.</para>
 /// </remarks>
 public sealed partial class SessionContainer : ReceiveActor, IWithTimers
 {
@@ -24,7 +30,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     private readonly SessionSettings _settings;
     private readonly TimeProvider _time;
     private readonly Func<Session, Session>? _sessionFactory;
-    private readonly SessionTable _table = new();
+    private readonly SessionTable _table;
     private readonly SessionIdGenerator _ids;
     private readonly long _idleTimeout;
     private readonly long _absoluteTimeout;
@@ -54,6 +60,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         _time = timeProvider;
         _sessionFactory = sessionFactory;
         _ids = new SessionIdGenerator(settings.SessionIdLength);
+        _table = NewTable(settings, timeProvider);
         _idleTimeout = ToTimestampTicks(settings.IdleTimeout, timeProvider);
         _absoluteTimeout = settings.AbsoluteTimeout is { } absolute ? ToTimestampTicks(absolute, timeProvider) : long.MaxValue;
         _retiredIds = new RetiredIds(timeProvider.TimestampFrequency);
@@ -187,13 +194,21 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             return new SessionVersionConflict(Snapshot(slot), save.Session.Version);
         }
 
+        var bytes = SessionSize.Of(save.Session.Data);
+        var bytesBefore = SessionSize.Of(entry.Data);
+        if (OverLimit(save.Session.Data, bytes, entry.Data, bytesBefore) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
         if (StoreRefusal() is { } refusal)
         {
             return refusal;
         }
 
         BeforeWrite(save.Session.Id, slot);
-        entry.Data = save.Session.Data;
+        MakeRoom(now, sessions: 0, SessionSize.Memory(bytes, save.Session.Data.Count) - SessionSize.Memory(bytesBefore, entry.Data.Count), except: slot);
+        _table.SetData(slot, save.Session.Data);
         entry.Version++;
         _table.Touch(slot, now, WallTicks());
         return new SessionSaved(Snapshot(slot));
@@ -398,10 +413,14 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             created = created with { Data = made.Data };
         }
 
-        if (_table.Count >= _settings.MaxSessions)
+        var bytes = SessionSize.Of(created.Data);
+        if (OverLimit(created.Data, bytes, SessionData.Empty, 0) is { } tooLarge)
         {
-            MakeRoom(now);
+            _log.Warning("The session factory made a session over the limits; no session was created: {0}", ((Exception)tooLarge.Cause).Message);
+            return tooLarge;
         }
+
+        MakeRoom(now, sessions: 1, SessionSize.Memory(bytes, created.Data.Count));
 
         BeforeWrite(id, SessionTable.None);
         _table.Add(id, created.Data, wall, now);
@@ -409,20 +428,6 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         _metrics.Created();
         Publish(new SessionCreated(id, created.CreatedAt));
         return null;
-    }
-
-    /// <summary>Frees one place: an expired session if there is one, else the one idle longest.</summary>
-    private void MakeRoom(long now)
-    {
-        var expired = NextExpired(now);
-        if (expired != SessionTable.None)
-        {
-            End(expired, SessionEndReason.Expired);
-        }
-        else
-        {
-            End(_table.LeastRecentlyTouched, SessionEndReason.Evicted);
-        }
     }
 
     private string NewId()
@@ -473,7 +478,10 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     private SessionNotFound NotFound(string id) => new(id) { Retired = _retiredIds.Count > 0 && _retiredIds.Contains(id, Now()) };
 
     private SessionStats Stats() =>
-        new(_table.Count, _created, _expired, _deleted, _evicted, _renewed, _lastCleanupDuration, _lastCleanupRemoved);
+        new(_table.Count, _created, _expired, _deleted, _evicted, _renewed, _lastCleanupDuration, _lastCleanupRemoved)
+        {
+            DataBytes = _table.DataBytes,
+        };
 
     private void Publish(object @event) => Context.System.EventStream.Publish(@event);
 

@@ -110,7 +110,8 @@ internal sealed partial class SessionTable
         _warmSink = sink;
     }
 
-    private static int Hash(string id) => id.GetHashCode(StringComparison.Ordinal);
+    /// <summary>The id's hash, less its top bit, which <see cref="Entry.HashAndSegment"/> uses for the segment.</summary>
+    private static int Hash(string id) => id.GetHashCode(StringComparison.Ordinal) & int.MaxValue;
 
     /// <summary>
     /// The hash of <paramref name="id"/>: taken from the last <see cref="Warm"/> when it is the id (the
@@ -221,7 +222,7 @@ internal sealed partial class SessionTable
     {
         ref var e = ref this[slot];
         ref var head = ref _buckets[BucketOf(hash)];
-        e.HashCode = hash;
+        e.HashAndSegment = hash | (e.HashAndSegment & int.MinValue);
         e.BucketNext = head;
         head = slot + 1;
     }

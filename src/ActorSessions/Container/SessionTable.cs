@@ -4,11 +4,22 @@ namespace ActorSessions;
 /// The container's session dictionary, laid out for memory: at a million sessions every byte per entry
 /// is a megabyte. Entries are structs in fixed-size chunks (no object header, no array doubling); the
 /// index by id is a hash table whose chains run through the entries themselves (see
-/// <c>SessionTable.Index.cs</c>), and the two expiry indexes are intrusive doubly linked lists of slot
-/// numbers: by last touch (idle expiry and eviction) and by creation (absolute expiry). Both lists stay
+/// <c>SessionTable.Index.cs</c>), and the expiry indexes are intrusive doubly linked lists of slot
+/// numbers: by last touch (idle expiry and eviction) and by creation (absolute expiry). Every list stays
 /// sorted by construction, so finding what has expired costs only what has.
 /// </summary>
-/// <remarks>Owned by one actor; not thread-safe.</remarks>
+/// <remarks>
+/// <para>Eviction is a segmented LRU, as in Caffeine's W-TinyLFU: a new session is on probation; a
+/// session touched again once it is <see cref="_promoteAfter"/> old is protected. Protected sessions are
+/// at most <see cref="_protectedCapacity"/>; beyond that the one touched longest ago is demoted back to
+/// probation. <see cref="NextVictim"/> takes probation's least recently touched session first, so a flood
+/// of sessions used once evicts only sessions used once.</para>
+/// <para>The last-touch order is kept as three lists that share the entries' idle links, each sorted by
+/// <see cref="Entry.LastTouched"/> because each is only ever appended to with a time no earlier than its
+/// tail's: probation (new and touched-while-young sessions), demoted (protected heads, taken in order)
+/// and protected. The session touched longest ago is the oldest of their three heads.</para>
+/// <para>Owned by one actor; not thread-safe.</para>
+/// </remarks>
 internal sealed partial class SessionTable
 {
     public const int None = -1;
@@ -22,15 +33,50 @@ internal sealed partial class SessionTable
     private int _slotsUsed;
     private int _freeHead = None;
 
-    private int _idleHead = None;
-    private int _idleTail = None;
+    private readonly int _protectedCapacity;
+    private readonly long _promoteAfter;
+
+    private IdleList _probation = IdleList.Empty;
+    private IdleList _demoted = IdleList.Empty;
+    private IdleList _protected = IdleList.Empty;
     private int _ageHead = None;
     private int _ageTail = None;
 
+    /// <summary>A table whose sessions all stay on probation: eviction is plain LRU.</summary>
+    public SessionTable()
+        : this(protectedCapacity: 0, promoteAfter: 0)
+    {
+    }
+
+    /// <param name="protectedCapacity">The most sessions the protected segment holds.</param>
+    /// <param name="promoteAfter">How old (in timestamp ticks) a session must be for a touch to protect it.</param>
+    public SessionTable(int protectedCapacity, long promoteAfter)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(protectedCapacity);
+        ArgumentOutOfRangeException.ThrowIfNegative(promoteAfter);
+        _protectedCapacity = protectedCapacity;
+        _promoteAfter = promoteAfter;
+    }
+
     public int Count { get; private set; }
 
-    /// <summary>The slot touched longest ago, or <see cref="None"/>.</summary>
-    public int LeastRecentlyTouched => _idleHead;
+    /// <summary>How many sessions are in the protected segment; the rest are on probation.</summary>
+    public int ProtectedCount { get; private set; }
+
+    /// <summary>The bytes of data held, as <see cref="SessionSize.Of"/> counts them, over every session.</summary>
+    public long DataBytes { get; private set; }
+
+    /// <summary>The keys held, over every session.</summary>
+    public long KeyCount { get; private set; }
+
+    /// <summary>The slot touched longest ago, in either segment, or <see cref="None"/>.</summary>
+    public int LeastRecentlyTouched => Older(Older(_probation.Head, _demoted.Head), _protected.Head);
+
+    /// <summary>The slot touched longest ago on probation, or <see cref="None"/>: the first to evict.</summary>
+    public int LeastRecentlyTouchedOnProbation => Older(_probation.Head, _demoted.Head);
+
+    /// <summary>The protected slot touched longest ago, or <see cref="None"/>: the next to demote.</summary>
+    public int LeastRecentlyTouchedProtected => _protected.Head;
 
     /// <summary>The slot created longest ago, or <see cref="None"/>.</summary>
     public int OldestCreated => _ageHead;
@@ -51,6 +97,8 @@ internal sealed partial class SessionTable
         ref var e = ref this[slot];
         e.Id = id;
         e.Data = data;
+        DataBytes += SessionSize.Of(data);
+        KeyCount += data.Count;
         e.CreatedAtTicks = createdAtTicks;
         e.LastModifiedTicks = createdAtTicks;
         e.Version = 0;
@@ -58,22 +106,80 @@ internal sealed partial class SessionTable
         e.LastTouched = timestamp;
         Link(slot, hash);
         Count++;
-        AppendIdle(slot);
+        Append(ref _probation, slot);
         AppendAge(slot);
         return slot;
     }
 
-    /// <summary>Marks the slot as touched now: it moves to the end of the idle list.</summary>
+    /// <summary>
+    /// Marks the slot as touched now: it moves to the most recent end of probation, or, when the session
+    /// is protected already or at least <see cref="_promoteAfter"/> old, of the protected segment, which
+    /// demotes the protected session touched longest ago when it is full.
+    /// </summary>
+    /// <remarks>
+    /// Age rather than any second touch decides, because one web request can touch a new session twice
+    /// (the ASP.NET Core layer creates it, then writes its first keys): those messages come microseconds
+    /// apart, a person's next request does not.
+    /// </remarks>
     public void Touch(int slot, long timestamp, long wallTicks)
     {
         ref var e = ref this[slot];
         e.LastTouched = timestamp;
         e.LastModifiedTicks = wallTicks;
-        if (slot != _idleTail)
+        if (!e.IsProtected && timestamp - e.Created < _promoteAfter)
         {
-            UnlinkIdle(slot);
-            AppendIdle(slot);
+            if (slot != _probation.Tail)
+            {
+                UnlinkIdle(slot);
+                Append(ref _probation, slot);
+            }
+
+            return;
         }
+
+        if (e.IsProtected)
+        {
+            if (slot != _protected.Tail)
+            {
+                UnlinkIdle(slot);
+                Append(ref _protected, slot);
+            }
+
+            return;
+        }
+
+        UnlinkIdle(slot);
+        e.IsProtected = true;
+        ProtectedCount++;
+        Append(ref _protected, slot);
+        while (ProtectedCount > _protectedCapacity)
+        {
+            // Protected heads leave in order of last touch, so the demoted list stays sorted too.
+            var demoted = _protected.Head;
+            UnlinkIdle(demoted);
+            this[demoted].IsProtected = false;
+            ProtectedCount--;
+            Append(ref _demoted, demoted);
+        }
+    }
+
+    /// <summary>Replaces the data of the session in <paramref name="slot"/>, keeping <see cref="DataBytes"/> and <see cref="KeyCount"/> in step.</summary>
+    public void SetData(int slot, SessionData data)
+    {
+        ref var e = ref this[slot];
+        DataBytes += SessionSize.Of(data) - SessionSize.Of(e.Data);
+        KeyCount += data.Count - e.Data.Count;
+        e.Data = data;
+    }
+
+    /// <summary>
+    /// The session to evict to make room: probation's least recently touched, else the protected one
+    /// touched longest ago; never <paramref name="except"/>. <see cref="None"/> when there is no other.
+    /// </summary>
+    public int NextVictim(int except = None)
+    {
+        var victim = Older(Skip(_probation.Head, except), Skip(_demoted.Head, except));
+        return victim != None ? victim : Skip(_protected.Head, except);
     }
 
     /// <summary>Gives the session in <paramref name="slot"/> a new id; its place in both lists is kept.</summary>
@@ -88,6 +194,13 @@ internal sealed partial class SessionTable
     {
         Unlink(slot);
         Count--;
+        if (this[slot].IsProtected)
+        {
+            ProtectedCount--;
+        }
+
+        DataBytes -= SessionSize.Of(this[slot].Data);
+        KeyCount -= this[slot].Data.Count;
         UnlinkIdle(slot);
         UnlinkAge(slot);
         FreeSlot(slot);
@@ -130,29 +243,40 @@ internal sealed partial class SessionTable
         _freeHead = slot;
     }
 
-    private void AppendIdle(int slot)
+    /// <summary>Of two slots (either may be <see cref="None"/>), the one touched longer ago.</summary>
+    private int Older(int a, int b) =>
+        a == None ? b : b == None ? a : this[b].LastTouched < this[a].LastTouched ? b : a;
+
+    /// <summary>The head of a list, or the one after it when the head is <paramref name="except"/>.</summary>
+    private int Skip(int head, int except) => head != None && head == except ? this[head].IdleNext : head;
+
+    private void Append(ref IdleList list, int slot)
     {
         ref var e = ref this[slot];
-        e.IdlePrev = _idleTail;
+        e.IdlePrev = list.Tail;
         e.IdleNext = None;
-        if (_idleTail == None)
+        if (list.Tail == None)
         {
-            _idleHead = slot;
+            list.Head = slot;
         }
         else
         {
-            this[_idleTail].IdleNext = slot;
+            this[list.Tail].IdleNext = slot;
         }
 
-        _idleTail = slot;
+        list.Tail = slot;
     }
 
+    /// <summary>
+    /// Takes the slot out of whichever idle list holds it. Only a list's ends are kept outside the entries,
+    /// so the list need not be known: a slot with no neighbour on one side is that end of one of them.
+    /// </summary>
     private void UnlinkIdle(int slot)
     {
         ref var e = ref this[slot];
         if (e.IdlePrev == None)
         {
-            _idleHead = e.IdleNext;
+            ListWithHead(slot).Head = e.IdleNext;
         }
         else
         {
@@ -161,12 +285,42 @@ internal sealed partial class SessionTable
 
         if (e.IdleNext == None)
         {
-            _idleTail = e.IdlePrev;
+            ListWithTail(slot).Tail = e.IdlePrev;
         }
         else
         {
             this[e.IdleNext].IdlePrev = e.IdlePrev;
         }
+    }
+
+    private ref IdleList ListWithHead(int slot)
+    {
+        if (_probation.Head == slot)
+        {
+            return ref _probation;
+        }
+
+        if (_demoted.Head == slot)
+        {
+            return ref _demoted;
+        }
+
+        return ref _protected;
+    }
+
+    private ref IdleList ListWithTail(int slot)
+    {
+        if (_probation.Tail == slot)
+        {
+            return ref _probation;
+        }
+
+        if (_demoted.Tail == slot)
+        {
+            return ref _demoted;
+        }
+
+        return ref _protected;
     }
 
     private void AppendAge(int slot)
@@ -208,13 +362,27 @@ internal sealed partial class SessionTable
         }
     }
 
-    /// <summary>One session. 80 bytes: two references, five longs, four list links, its hash and its chain link.</summary>
+    /// <summary>The two ends of one idle list.</summary>
+    private struct IdleList
+    {
+        public static readonly IdleList Empty = new() { Head = None, Tail = None };
+
+        public int Head;
+        public int Tail;
+    }
+
+    /// <summary>One session. 80 bytes: two references, five longs, four list links, its hash and segment, and its chain link.</summary>
     internal struct Entry
     {
+        private const int ProtectedBit = int.MinValue;
+
         /// <summary>The id; <see langword="null"/> while the slot is free.</summary>
         public string? Id;
 
-        /// <summary>The data; empty (no array) until the first write, so an empty session holds no map.</summary>
+        /// <summary>
+        /// The data; empty (no array) until the first write, so an empty session holds no map. Change it
+        /// only through <see cref="SetData"/>, which keeps <see cref="DataBytes"/> and <see cref="KeyCount"/>.
+        /// </summary>
         public SessionData Data;
 
         /// <summary>Wall-clock UTC ticks, for the snapshot only.</summary>
@@ -236,10 +404,23 @@ internal sealed partial class SessionTable
         public int AgePrev;
         public int AgeNext;
 
-        /// <summary>The id's hash code, kept so the index grows and chains are walked without rehashing ids.</summary>
-        public int HashCode;
+        /// <summary>
+        /// The id's hash code (31 bits, see <see cref="Hash"/>), kept so the index grows and chains are walked
+        /// without rehashing ids; the top bit says whether the session is protected, which costs no field.
+        /// </summary>
+        public int HashAndSegment;
 
         /// <summary>The next slot in the same index bucket, plus one; 0 ends the chain.</summary>
         public int BucketNext;
+
+        /// <summary>The id's hash code.</summary>
+        public readonly int HashCode => HashAndSegment & ~ProtectedBit;
+
+        /// <summary>Whether the session is in the protected segment rather than on probation.</summary>
+        public bool IsProtected
+        {
+            readonly get => HashAndSegment < 0;
+            set => HashAndSegment = value ? HashAndSegment | ProtectedBit : HashAndSegment & ~ProtectedBit;
+        }
     }
 }

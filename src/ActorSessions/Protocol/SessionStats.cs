@@ -5,7 +5,7 @@ namespace ActorSessions;
 /// <param name="Created">Sessions created.</param>
 /// <param name="Expired">Sessions that ended by idle or absolute timeout.</param>
 /// <param name="Deleted">Sessions ended by <see cref="DeleteSession"/>.</param>
-/// <param name="Evicted">Sessions evicted to stay within <see cref="SessionSettings.MaxSessions"/>.</param>
+/// <param name="Evicted">Sessions evicted to stay within <see cref="SessionSettings.MaxSessions"/> or <see cref="SessionSettings.MaxMemory"/>.</param>
 /// <param name="Renewed">Session ids retired by <see cref="RenewSessionId"/>.</param>
 /// <param name="LastCleanupDuration">How long the last finished cleanup took, its chunks added up; zero before the first.</param>
 /// <param name="LastCleanupRemoved">How many sessions the last finished cleanup removed.</param>
@@ -17,4 +17,12 @@ public sealed record SessionStats(
     long Evicted,
     long Renewed,
     TimeSpan LastCleanupDuration,
-    int LastCleanupRemoved);
+    int LastCleanupRemoved)
+{
+    /// <summary>
+    /// The bytes of data held, over every session: keys at two bytes a character plus values, as
+    /// <see cref="SessionSettings.MaxSessionBytes"/> counts them. <see cref="SessionSettings.MaxMemory"/>
+    /// counts this plus 64 bytes a key and 160 bytes a session.
+    /// </summary>
+    public long DataBytes { get; init; }
+}

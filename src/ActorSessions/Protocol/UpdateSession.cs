@@ -10,7 +10,8 @@ namespace ActorSessions;
 /// <see cref="Session.Version"/> as it was; any change increments it.
 /// Answered with <see cref="SessionSaved"/> (the session as now held) or <see cref="SessionNotFound"/>;
 /// a malformed request with <see cref="Akka.Actor.Status.Failure"/> carrying an <see cref="ArgumentException"/>,
-/// and then nothing of it is applied.
+/// and one that would leave the session over the container's limits with a <see cref="SessionTooLargeException"/>;
+/// then nothing of it is applied.
 /// </summary>
 /// <param name="SessionId">The session to change.</param>
 /// <param name="Set">Values to store, by key; empty (<c>default</c>) for none. Keys are case-sensitive.</param>

@@ -16,6 +16,10 @@ public sealed class SessionSettingsSpec
         Assert.Equal(20, settings.SessionIdLength);
         Assert.Equal(1_000_000, settings.MaxSessions);
         Assert.Equal(TimeSpan.FromSeconds(5), settings.RequestTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1), settings.PromoteAfter);
+        Assert.Equal(1000, settings.MaxKeysPerSession);
+        Assert.Equal(1L << 20, settings.MaxSessionBytes);
+        Assert.Equal(1L << 30, settings.MaxMemory);
         Assert.Equal("30m", SessionSettings.DefaultConfig.GetString("actor-sessions.idle-timeout"));
     }
 
@@ -71,6 +75,12 @@ public sealed class SessionSettingsSpec
     [InlineData("actor-sessions.absolute-timeout = 0s")]
     [InlineData("actor-sessions.request-timeout = 0s")]
     [InlineData("actor-sessions.max-sessions = lots")]
+    [InlineData("actor-sessions.promote-after = -1s")]
+    [InlineData("actor-sessions.max-keys-per-session = 0")]
+    [InlineData("actor-sessions.max-session-bytes = 0")]
+    [InlineData("actor-sessions.max-session-bytes = -1KiB")]
+    [InlineData("actor-sessions.max-memory = 0")]
+    [InlineData("actor-sessions.max-memory = plenty")]
     public void Invalid_values_are_refused_with_an_ArgumentException(string hocon)
     {
         Assert.ThrowsAny<ArgumentException>(() => SessionSettings.Create(ConfigurationFactory.ParseString(hocon)));
@@ -89,5 +99,22 @@ public sealed class SessionSettingsSpec
         var settings = SessionSettings.Create(ConfigurationFactory.ParseString("actor-sessions.absolute-timeout = off"));
 
         Assert.Null(settings.AbsoluteTimeout);
+    }
+
+    [Fact]
+    public void Sizes_are_read_with_their_units_and_max_memory_can_be_turned_off()
+    {
+        var settings = SessionSettings.Create(ConfigurationFactory.ParseString("""
+            actor-sessions {
+              max-session-bytes = 256KiB
+              max-memory = off
+              promote-after = 0s
+            }
+            """));
+
+        Assert.Equal(256 * 1024, settings.MaxSessionBytes);
+        Assert.Null(settings.MaxMemory);
+        Assert.Equal(TimeSpan.Zero, settings.PromoteAfter);
+        Assert.Equal(3L << 30, SessionSettings.Create(ConfigurationFactory.ParseString("actor-sessions.max-memory = 3GiB")).MaxMemory);
     }
 }

@@ -23,6 +23,10 @@ public sealed class ActorSessionsOptionsSpec
             SessionIdLength = 32,
             MaxSessions = 1234,
             RequestTimeout = TimeSpan.FromMilliseconds(2500),
+            PromoteAfter = TimeSpan.FromSeconds(3),
+            MaxKeysPerSession = 40,
+            MaxSessionBytes = 100_000,
+            MaxMemory = 5_000_000_000,
         };
 
         var settings = SessionSettings.Create(ConfigurationFactory.ParseString(options.ToHocon()));
@@ -37,6 +41,10 @@ public sealed class ActorSessionsOptionsSpec
                 SessionIdLength = 32,
                 MaxSessions = 1234,
                 RequestTimeout = TimeSpan.FromMilliseconds(2500),
+                PromoteAfter = TimeSpan.FromSeconds(3),
+                MaxKeysPerSession = 40,
+                MaxSessionBytes = 100_000,
+                MaxMemory = 5_000_000_000,
             },
             settings);
     }
@@ -47,5 +55,13 @@ public sealed class ActorSessionsOptionsSpec
         var hocon = new ActorSessionsOptions { AbsoluteTimeout = TimeSpan.Zero }.ToHocon();
 
         Assert.Null(SessionSettings.Create(ConfigurationFactory.ParseString(hocon)).AbsoluteTimeout);
+    }
+
+    [Fact]
+    public void A_zero_max_memory_turns_the_budget_off()
+    {
+        var hocon = new ActorSessionsOptions { MaxMemory = 0 }.ToHocon();
+
+        Assert.Null(SessionSettings.Create(ConfigurationFactory.ParseString(hocon)).MaxMemory);
     }
 }
