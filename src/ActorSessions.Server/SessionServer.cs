@@ -57,9 +57,12 @@ public static class SessionServer
             app.Logger.LogWarning("The server's HOCON file {File} was not found; the library defaults apply.", hoconFile);
         }
 
+        // Routing before the sessions: the page's files are short-circuited there and load no session.
+        app.UseRouting();
         app.UseActorSessions();
         app.MapHealthChecks("/healthz");
         app.MapHomePage();
+        app.MapPageAssets();
         app.MapSessionApi();
         app.MapStatsApi();
         return app;
