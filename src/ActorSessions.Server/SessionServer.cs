@@ -3,6 +3,7 @@ using ActorSessions.Hosting;
 using ActorSessions.Server.Api;
 using ActorSessions.Server.Health;
 using ActorSessions.Server.Pages;
+using ActorSessions.Server.Security;
 using ActorSessions.Server.Sessions;
 using Akka.Hosting;
 
@@ -46,6 +47,8 @@ public static class SessionServer
                 .WithActorSessions(options => ServerSessionStore.Use(options, builder.Configuration));
         });
 
+        // The server does not say what it runs on.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Services.AddOptions<ActorSessionsHttpOptions>().Bind(builder.Configuration.GetSection("ActorSessions:Http"));
         builder.Services.AddActorSessions();
         builder.Services.AddHealthChecks().AddCheck<SessionContainerHealthCheck>("session-container");
@@ -56,6 +59,8 @@ public static class SessionServer
         {
             app.Logger.LogWarning("The server's HOCON file {File} was not found; the library defaults apply.", hoconFile);
         }
+
+        app.UseSecurityHeaders();
 
         // Routing before the sessions: the page's files are short-circuited there and load no session.
         app.UseRouting();
