@@ -18,7 +18,7 @@ internal static class SecurityHeaders
 
     /// <summary>
     /// Not <c>no-referrer</c>: under it a browser sends <c>Origin: null</c> on the page's own form posts,
-    /// which the origin rule refuses. This one sends the full origin to the server itself and
+    /// which <see cref="SameOriginRule"/> refuses. This one sends the full origin to the server itself and
     /// only the origin, never a path, to other sites.
     /// </summary>
     public const string ReferrerPolicy = "strict-origin-when-cross-origin";
