@@ -54,12 +54,17 @@ public static class SessionServer
         builder.Services.AddHealthChecks().AddCheck<SessionContainerHealthCheck>("session-container");
         configure?.Invoke(builder);
 
+        // Read after configure, from the configuration as it ends up.
+        builder.Services.AddForwardedHeaders(builder.Configuration);
+
         var app = builder.Build();
         if (!File.Exists(hoconFile))
         {
             app.Logger.LogWarning("The server's HOCON file {File} was not found; the library defaults apply.", hoconFile);
         }
 
+        // First, so everything after sees the scheme and address the browser used.
+        app.UseForwardedHeaders();
         app.UseSecurityHeaders();
 
         // Routing before the sessions: the page's files are short-circuited there and load no session.
