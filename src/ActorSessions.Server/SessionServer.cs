@@ -6,6 +6,7 @@ using ActorSessions.Server.Pages;
 using ActorSessions.Server.Security;
 using ActorSessions.Server.Sessions;
 using Akka.Hosting;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ActorSessions.Server;
 
@@ -51,6 +52,11 @@ public static class SessionServer
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Services.AddOptions<ActorSessionsHttpOptions>().Bind(builder.Configuration.GetSection("ActorSessions:Http"));
         builder.Services.AddActorSessions();
+        builder.Services.Configure<FormOptions>(FormBody.Limit);
+
+        // Unhandled exceptions become a plain 500 problem (application/problem+json, no exception details);
+        // later code can write its own problems through IProblemDetailsService.
+        builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<SessionContainerHealthCheck>("session-container");
         configure?.Invoke(builder);
 
@@ -66,6 +72,14 @@ public static class SessionServer
         // First, so everything after sees the scheme and address the browser used.
         app.UseForwardedHeaders();
         app.UseSecurityHeaders();
+
+        // Inside the headers, so an error response has them too; before everything else, so it catches all.
+        // It also keeps the developer exception page, which ASP.NET Core adds in Development, from ever
+        // seeing an exception.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
 
         // Routing before the sessions: the page's files are short-circuited there and load no session.
         app.UseRouting();

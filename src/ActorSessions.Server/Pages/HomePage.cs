@@ -41,14 +41,14 @@ internal static class HomePage
             }
 
             return BackHome();
-        });
+        }).RequireForm();
 
         forms.MapPost("/data/remove", async (HttpContext context) =>
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             context.Session.Remove(SessionView.DataKey(form["key"].ToString()));
             return BackHome();
-        });
+        }).RequireForm();
 
         forms.MapPost("/renew", async (HttpContext context) =>
         {
