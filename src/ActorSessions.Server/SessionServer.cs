@@ -2,6 +2,7 @@ using ActorSessions.AspNetCore;
 using ActorSessions.Hosting;
 using ActorSessions.Server.Api;
 using ActorSessions.Server.Health;
+using ActorSessions.Server.Logging;
 using ActorSessions.Server.Pages;
 using ActorSessions.Server.Security;
 using ActorSessions.Server.Sessions;
@@ -71,6 +72,11 @@ public static class SessionServer
 
         // First, so everything after sees the scheme and address the browser used.
         app.UseForwardedHeaders();
+        if (app.Configuration.GetValue<bool>(RequestLog.EnabledKey))
+        {
+            app.UseRequestLog();
+        }
+
         app.UseSecurityHeaders();
 
         // Inside the headers, so an error response has them too; before everything else, so it catches all.
