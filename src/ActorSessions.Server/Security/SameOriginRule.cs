@@ -4,7 +4,7 @@ namespace ActorSessions.Server.Security;
 /// The one origin check of every endpoint that changes a session, the page's forms and the JSON API alike:
 /// a request that a browser says comes from another site is refused with 403 before it changes anything.
 /// The SameSite=Lax cookie already keeps the session out of a cross-site post; this refuses it also when a
-/// browser sends the cookie anyway (a sibling subdomain is same-site to it). Refused: <c>Sec-Fetch-Site</c>
+/// browser sends the cookie anyway, as it does from a sibling subdomain (same-site). Refused: <c>Sec-Fetch-Site</c>
 /// <c>cross-site</c> or <c>same-site</c>, and an <c>Origin</c> that is not the server's own (<c>null</c>,
 /// from a sandboxed frame or a <c>data:</c> page, included). A request with neither header passes: no
 /// browser sent it (curl, server to server), and the check is against browsers. Safe methods (GET, HEAD,
