@@ -1,9 +1,12 @@
 using ActorSessions.AspNetCore;
 using ActorSessions.Hosting;
 using ActorSessions.Server.Api;
+using ActorSessions.Server.Logging;
 using ActorSessions.Server.Pages;
+using ActorSessions.Server.Security;
 using ActorSessions.Server.Sessions;
 using Akka.Hosting;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ActorSessions.Server;
 
@@ -45,10 +48,20 @@ public static class SessionServer
                 .WithActorSessions(options => ServerSessionStore.Use(options, builder.Configuration));
         });
 
+        // The server does not say what it runs on.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Services.AddOptions<ActorSessionsHttpOptions>().Bind(builder.Configuration.GetSection("ActorSessions:Http"));
         builder.Services.AddActorSessions();
+        builder.Services.Configure<FormOptions>(FormBody.Limit);
+
+        // Unhandled exceptions become a plain 500 problem (application/problem+json, no exception details);
+        // later code can write its own problems through IProblemDetailsService, as the session middleware does.
+        builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddActorSessions();
         configure?.Invoke(builder);
+
+        // Read after configure, from the configuration as it ends up.
+        builder.Services.AddForwardedHeaders(builder.Configuration);
 
         var app = builder.Build();
         if (!File.Exists(hoconFile))
@@ -56,9 +69,29 @@ public static class SessionServer
             app.Logger.LogWarning("The server's HOCON file {File} was not found; the library defaults apply.", hoconFile);
         }
 
+        // First, so everything after sees the scheme and address the browser used.
+        app.UseForwardedHeaders();
+        if (app.Configuration.GetValue<bool>(RequestLog.EnabledKey))
+        {
+            app.UseRequestLog();
+        }
+
+        app.UseSecurityHeaders();
+
+        // Inside the headers, so an error response has them too; before everything else, so it catches all.
+        // It also keeps the developer exception page, which ASP.NET Core adds in Development, from ever
+        // seeing an exception.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+
+        // Routing before the sessions: the page's files are short-circuited there and load no session.
+        app.UseRouting();
         app.UseActorSessions();
         app.MapHealthChecks("/healthz");
         app.MapHomePage();
+        app.MapPageAssets();
         app.MapSessionApi();
         app.MapStatsApi();
         return app;

@@ -1,5 +1,6 @@
 using System.Text;
 using ActorSessions.AspNetCore;
+using ActorSessions.Server.Security;
 using ActorSessions.Server.Sessions;
 
 namespace ActorSessions.Server.Api;
@@ -9,7 +10,8 @@ internal static class SessionApi
 {
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/session");
+        // The writes below refuse a browser's cross-site request, as the page's forms do.
+        var api = endpoints.MapGroup("/api/session").RequireSameOrigin();
 
         // Counts a visit, so it creates the session on a first call.
         // The explicit return type keeps the lambda from binding as a RequestDelegate, which would drop the result.

@@ -1,4 +1,5 @@
 using ActorSessions.AspNetCore;
+using ActorSessions.Server.Security;
 using ActorSessions.Server.Sessions;
 
 namespace ActorSessions.Server.Pages;
@@ -19,7 +20,7 @@ internal static class HomePage
             return Results.Content(HomePageHtml.Render(snapshot, stats, context.Request.Query["error"]), "text/html; charset=utf-8");
         });
 
-        var forms = endpoints.MapGroup("/session").AddEndpointFilter(SameOriginOnly);
+        var forms = endpoints.MapGroup("/session").RequireSameOrigin();
 
         forms.MapPost("/data", async (HttpContext context) =>
         {
@@ -40,14 +41,14 @@ internal static class HomePage
             }
 
             return BackHome();
-        });
+        }).RequireForm();
 
         forms.MapPost("/data/remove", async (HttpContext context) =>
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             context.Session.Remove(SessionView.DataKey(form["key"].ToString()));
             return BackHome();
-        });
+        }).RequireForm();
 
         forms.MapPost("/renew", async (HttpContext context) =>
         {
@@ -67,20 +68,4 @@ internal static class HomePage
     // Post/redirect/get: a reload does not post the form again.
     private static IResult BackHome(string? error = null) =>
         Results.Redirect(error is null ? "/" : "/?error=" + Uri.EscapeDataString(error), permanent: false, preserveMethod: false);
-
-    /// <summary>
-    /// Refuses a form posted from another site. The SameSite=Lax cookie already keeps the session out of a
-    /// cross-site post; this also refuses it when a browser sends the cookie anyway.
-    /// </summary>
-    private static async ValueTask<object?> SameOriginOnly(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
-    {
-        var request = invocation.HttpContext.Request;
-        var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
-        var origin = request.Headers.Origin.ToString();
-        var crossSite = fetchSite is "cross-site" or "same-site"
-            || (origin.Length > 0 && origin != "null" && !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase));
-        return crossSite
-            ? Results.Text("Cross-site form posts are refused.", statusCode: StatusCodes.Status403Forbidden)
-            : await next(invocation);
-    }
 }

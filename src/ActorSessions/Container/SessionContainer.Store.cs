@@ -183,7 +183,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
                     else
                     {
                         unreadable++;
-                        log.Warning("The stored session {0} cannot be read ({1}); it is treated as no session.", Printable(row?.Id), error);
+                        log.Warning("The stored session {0} cannot be read ({1}); it is treated as no session.", row?.Id is { } id ? System.Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)).AsSpan(0, 8)) : "(null)", error);
                     }
                 }
 
@@ -225,9 +225,6 @@ public sealed partial class SessionContainer : IWithUnboundedStash
 
         return true;
     }
-
-    private static string Printable(string? id) =>
-        id is null ? "(null)" : SessionIdGenerator.IsWellFormed(id) ? id : "(malformed id)";
 
     private void ApplyRecovered(RecoveredChunk chunk)
     {

@@ -28,9 +28,20 @@ public sealed class BrowserSpec(ServerFixture server) : IClassFixture<ServerFixt
         });
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 760 } });
         var page = await context.NewPageAsync();
+        var policyErrors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal) || message.Text.Contains("Permissions-Policy", StringComparison.Ordinal))
+            {
+                policyErrors.Add(message.Text);
+            }
+        };
 
         await page.GotoAsync(server.BaseAddress.ToString());
         Assert.Equal("1", await page.InnerTextAsync("#visits"));
+
+        // The style is a file of its own (no inline style): the header has its colour.
+        Assert.Equal("rgb(29, 36, 51)", await page.EvalOnSelectorAsync<string>("header", "e => getComputedStyle(e).backgroundColor"));
         var firstId = await SessionCookieAsync(context);
         Assert.True(firstId.HttpOnly);
 
@@ -41,6 +52,7 @@ public sealed class BrowserSpec(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Equal("blue <b>not bold</b>", await page.InnerTextAsync("#data tr[data-key=colour] td.value"));
         Assert.Equal("3", await page.InnerTextAsync("#visits"));
         Assert.DoesNotContain(firstId.Value, await page.ContentAsync());
+        // The script is a file of its own too (no inline script): the statistics panel refreshes itself.
         await page.WaitForFunctionAsync("() => document.getElementById('stats-updated').textContent.startsWith('Updated')");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("1-value-set.png"), FullPage = true });
 
@@ -58,6 +70,7 @@ public sealed class BrowserSpec(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Equal(0, await page.Locator("#data tr[data-key]").CountAsync());
         await Assert.ThrowsAsync<SessionNotFoundException>(() => server.Container.GetAsync(renewedId.Value));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("2-after-logout.png"), FullPage = true });
+        Assert.Empty(policyErrors);
     }
 
     private static async Task<BrowserContextCookiesResult> SessionCookieAsync(IBrowserContext context) =>

@@ -12,7 +12,21 @@ namespace ActorSessions.AspNetCore.Tests.Server;
 public sealed class ServerFixture : IAsyncLifetime
 {
     private readonly string _data = Directory.CreateTempSubdirectory("actorsessions-server-").FullName;
+    private readonly Action<WebApplicationBuilder>? _configure;
+    private readonly Action<WebApplication>? _map;
     private WebApplication? _app;
+
+    /// <summary>The server as <c>dotnet run</c> starts it.</summary>
+    public ServerFixture()
+    {
+    }
+
+    /// <summary>A server of a spec's own: <paramref name="configure"/> changes its builder, <paramref name="map"/> adds endpoints.</summary>
+    internal ServerFixture(Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? map = null)
+    {
+        _configure = configure;
+        _map = map;
+    }
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -25,7 +39,9 @@ public sealed class ServerFixture : IAsyncLifetime
         {
             builder.Logging.ClearProviders();
             builder.Configuration["ActorSessions:SqlitePath"] = Path.Combine(_data, "sessions.db");
+            _configure?.Invoke(builder);
         });
+        _map?.Invoke(_app);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
     }
