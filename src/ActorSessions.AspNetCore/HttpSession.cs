@@ -297,7 +297,10 @@ public sealed class HttpSession : ISession
     /// </remarks>
     /// <exception cref="SessionUnavailableException">The changes could not be stored; nothing of them was.</exception>
     /// <exception cref="SessionConflictException">Another request ended or renewed the session meanwhile; nothing was stored.</exception>
-    /// <exception cref="SessionLimitExceededException">A new session was needed and the client has created too many; nothing was stored.</exception>
+    /// <exception cref="SessionLimitExceededException">
+    /// A new session was needed and the client has created too many (429), or the session would pass the
+    /// container's own limits (413); nothing was stored.
+    /// </exception>
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
         if (_state != LoadState.Loaded || !IsModified)
@@ -612,6 +615,12 @@ public sealed class HttpSession : ISession
         catch (SessionStoreUnavailableException e)
         {
             throw new SessionUnavailableException($"The session could not be {what}: its store is unavailable. Nothing was changed.", e);
+        }
+        catch (SessionTooLargeException e)
+        {
+            // The container's own limits, which hold across concurrent requests; its message names the
+            // limit and the figures, never the session.
+            throw new SessionLimitExceededException(e.Message, StatusCodes.Status413PayloadTooLarge);
         }
         catch (TimeoutException e)
         {

@@ -112,4 +112,28 @@ public sealed class SessionLimitsSpec
 
         Assert.Contains("IOTimeout", error.Message);
     }
+
+    [Fact]
+    public async Task Concurrent_writes_cannot_put_more_keys_into_a_session_than_the_container_holds_and_each_refused_one_is_413()
+    {
+        await using var app = await SessionTestApp.StartAsync(
+            endpoints => endpoints.MapPut("/key/{key}", (string key, HttpContext c) =>
+            {
+                c.Session.SetString(key, "v");
+                return Results.NoContent();
+            }),
+            container: o => o.MaxKeysPerSession = 10);
+        using var client = app.Raw();
+        var created = await client.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/key/first"));
+        var id = Cookies.SessionCookie(created).Value.Value!;
+
+        // Each request sees the session with one key, under the web layer's MaxKeys: only the container can count them all.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            client.SendAsync(new HttpRequestMessage(HttpMethod.Put, $"/key/k{i}").With(id))));
+
+        var stored = (await app.Container.GetAsync(id)).Session.Keys.Count();
+        Assert.Equal(10, stored);
+        Assert.Equal(stored - 1, responses.Count(r => r.StatusCode == HttpStatusCode.NoContent));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.NoContent), r => Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.StatusCode));
+    }
 }

@@ -30,6 +30,9 @@ public sealed class ActorSessionsHealthCheckSpec
         await using var memory = await StartAsync(store: null);
         await using var durable = await StartAsync(new FaultyStore());
 
+        // A durable container is Unhealthy until it has recovered its sessions; a write waits for that.
+        Assert.Equal(HttpStatusCode.OK, (await durable.Raw().PostAsync("/set", sessionId: null)).StatusCode);
+
         Assert.Equal(HttpStatusCode.OK, (await memory.Raw().GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await durable.Raw().GetAsync("/healthz")).StatusCode);
     }
