@@ -62,7 +62,13 @@ internal static class TestPostgres
         })!;
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"pg_ctl {action} failed: {error}");
+        if (process.ExitCode != 0)
+        {
+            // pg_ctl only says to look at the server's log (e.g. another server took the port meanwhile).
+            var log = Path.Combine(Path.GetDirectoryName(ControlScript)!, "server.log");
+            var tail = File.Exists(log) ? string.Join('\n', (await File.ReadAllLinesAsync(log)).TakeLast(5)) : "no server log";
+            Assert.Fail($"pg_ctl {action} failed: {error}\n{tail}");
+        }
     }
 
     /// <summary>
