@@ -32,8 +32,12 @@ _as_pg_run() {
   if [ -n "$_as_pg_user" ]; then runuser -u "$_as_pg_user" -- "$@"; else "$@"; fi
 }
 
+# Scanned from a random place in the range: a server whose outage test has stopped it frees its port for a
+# few seconds, and another run's server taking it then would keep it from starting again.
 _as_pg_port=""
-for _p in $(seq 55432 55532); do
+_as_pg_offset=$((RANDOM % 101))
+for _i in $(seq 0 100); do
+  _p=$((55432 + (_as_pg_offset + _i) % 101))
   if ! (exec 3<> "/dev/tcp/127.0.0.1/$_p") 2> /dev/null; then _as_pg_port=$_p; break; fi
 done
 if [ -z "$_as_pg_port" ]; then echo "ensure-postgres: no free port in 55432-55532" >&2; return 1 2> /dev/null || exit 1; fi

@@ -17,6 +17,12 @@ internal static class ServerSessionStore
     /// <summary>.NET configuration key of the SQLite file (env: <c>ActorSessions__SqlitePath</c>); overrides HOCON's.</summary>
     public const string SqlitePathKey = "ActorSessions:SqlitePath";
 
+    /// <summary>
+    /// .NET configuration key capping the SQLite file at this many pages (SQLite's <c>max_page_count</c>; env:
+    /// <c>ActorSessions__SqliteMaxPageCount</c>): a commit that would grow it further fails as on a full disk.
+    /// </summary>
+    public const string SqliteMaxPageCountKey = "ActorSessions:SqliteMaxPageCount";
+
     /// <summary>Sets the container's store; <paramref name="configuration"/> is read when the actor system starts.</summary>
     public static void Use(ActorSessionsOptions options, IConfiguration configuration)
     {
@@ -40,6 +46,8 @@ internal static class ServerSessionStore
             {
                 sqlite.Path = path;
             }
+
+            sqlite.MaxPageCount = configuration.GetValue<long?>(SqliteMaxPageCountKey);
 
             var store = new SqliteSessionStore(sqlite);
             system.Log.Info("Sessions are kept in SQLite at {0}.", store.DatabasePath);

@@ -59,7 +59,46 @@ public static class TestPostgres
 
 /// <summary>Every test that uses the server runs in this collection, one at a time: the outage test stops it.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class PostgresCollection
+public sealed class PostgresCollection : ICollectionFixture<PostgresLock>
 {
     public const string Name = "postgres";
+}
+
+/// <summary>
+/// Sole use of the server across test processes while the collection runs: ActorSessions.AspNetCore.Tests, which
+/// <c>dotnet test</c> of the solution runs at the same time, stops it too (its PostgreSQL fault spec takes the same
+/// lock). An exclusive <c>flock</c> (FileShare.None) on a file beside the server's control script, released by the
+/// kernel if the process dies. Without the server there is nothing to share, and the tests fail with their own message.
+/// </summary>
+public sealed class PostgresLock : IAsyncLifetime
+{
+    private FileStream? _lock;
+
+    public async Task InitializeAsync()
+    {
+        if (Environment.GetEnvironmentVariable(TestPostgres.ControlVariable) is not { Length: > 0 } script)
+        {
+            return;
+        }
+
+        var path = Path.Combine(Path.GetDirectoryName(script)!, "tests.lock");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (_lock is null)
+        {
+            try
+            {
+                _lock = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < TimeSpan.FromMinutes(5))
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        _lock?.Dispose();
+        return Task.CompletedTask;
+    }
 }
