@@ -330,7 +330,8 @@ public sealed class HttpSession : ISession
         }
 
         var update = TakeChanges();
-        if (_stored is null)
+        var created = _stored is null;
+        if (created)
         {
             await EstablishAsync().ConfigureAwait(false);
         }
@@ -338,6 +339,23 @@ public sealed class HttpSession : ISession
         try
         {
             _stored = (await Write(() => _client.UpdateAsync(update with { SessionId = _stored!.Id }, CancellationToken.None), "stored").ConfigureAwait(false)).Session;
+        }
+        catch (SessionNotFoundException) when (created)
+        {
+            // Nobody else holds the id of a session this request just created, so only eviction can have
+            // taken it (a container at max-sessions under a flood of new sessions): one more try.
+            await EstablishAsync().ConfigureAwait(false);
+            try
+            {
+                _stored = (await Write(() => _client.UpdateAsync(update with { SessionId = _stored!.Id }, CancellationToken.None), "stored").ConfigureAwait(false)).Session;
+            }
+            catch (SessionNotFoundException e)
+            {
+                _stored = null;
+                IsNew = false;
+                _cookie = CookieAction.None;
+                throw new SessionUnavailableException("The session container is full: the new session was evicted before its data could be stored. Nothing was stored.", e);
+            }
         }
         catch (SessionNotFoundException)
         {
