@@ -86,12 +86,14 @@ public sealed record SessionSettings
     } = 1_000_000;
 
     /// <summary>
-    /// How old a session must be for a touch (an open, save, update or renewal) to move it from probation to
-    /// the protected segment, which eviction reaches only once probation is empty and which holds at most
-    /// 80 % of <see cref="MaxSessions"/>. A session created and written in one web request (two messages
-    /// a moment apart) stays on probation; one that a later request uses again is protected, so a flood of
-    /// sessions used once evicts only sessions used once. <see cref="TimeSpan.Zero"/> protects a session
-    /// at its first touch after creation.
+    /// A session opened again by its id (<see cref="OpenSession"/> of a live session, or a touch-only
+    /// <see cref="UpdateSession"/>, which is how a later web request loads it) moves from probation to the
+    /// protected segment, which eviction reaches only once probation is empty and which holds at most 80 %
+    /// of <see cref="MaxSessions"/>; so does any other touch (a save, update or renewal) once the session is
+    /// this old. A session created and written in one web request (two messages a moment apart) stays on
+    /// probation; one that a later request uses again is protected, so a flood of sessions used once
+    /// evicts only sessions used once. <see cref="TimeSpan.Zero"/> protects a session at its first touch
+    /// after creation.
     /// </summary>
     /// <value>1 second (<c>promote-after</c>).</value>
     public TimeSpan PromoteAfter

@@ -55,7 +55,8 @@ public sealed partial class SessionContainer
             entry.Version++;
         }
 
-        _table.Touch(slot, now, WallTicks());
+        // A touch-only update is how a later web request loads the session: its holder came back.
+        _table.Touch(slot, now, WallTicks(), cameBack: update.IsTouchOnly);
         if (update.IsTouchOnly)
         {
             // Like an OpenSession touch: written behind, never waited for.

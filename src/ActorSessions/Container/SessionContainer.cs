@@ -149,7 +149,8 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             var slot = FindLive(id, now);
             if (slot != SessionTable.None)
             {
-                _table.Touch(slot, now, WallTicks());
+                // Opened again by its id: its holder came back, so it is protected.
+                _table.Touch(slot, now, WallTicks(), cameBack: true);
                 Touched(slot);
                 return new SessionOpened(Snapshot(slot), IsNew: false);
             }

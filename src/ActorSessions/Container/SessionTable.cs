@@ -113,20 +113,21 @@ internal sealed partial class SessionTable
 
     /// <summary>
     /// Marks the slot as touched now: it moves to the most recent end of probation, or, when the session
-    /// is protected already or at least <see cref="_promoteAfter"/> old, of the protected segment, which
-    /// demotes the protected session touched longest ago when it is full.
+    /// is protected already, was opened again by its id (<paramref name="cameBack"/>) or is at least
+    /// <see cref="_promoteAfter"/> old, of the protected segment, which demotes the protected session
+    /// touched longest ago when it is full.
     /// </summary>
     /// <remarks>
-    /// Age rather than any second touch decides, because one web request can touch a new session twice
-    /// (the ASP.NET Core layer creates it, then writes its first keys): those messages come microseconds
-    /// apart, a person's next request does not.
+    /// Not any second touch, because one web request can touch a new session twice (the ASP.NET Core layer
+    /// creates it, then writes its first keys), microseconds apart. Coming back with the id (a later
+    /// request's load) or a person's pace decides.
     /// </remarks>
-    public void Touch(int slot, long timestamp, long wallTicks)
+    public void Touch(int slot, long timestamp, long wallTicks, bool cameBack = false)
     {
         ref var e = ref this[slot];
         e.LastTouched = timestamp;
         e.LastModifiedTicks = wallTicks;
-        if (!e.IsProtected && timestamp - e.Created < _promoteAfter)
+        if (!e.IsProtected && !cameBack && timestamp - e.Created < _promoteAfter)
         {
             if (slot != _probation.Tail)
             {

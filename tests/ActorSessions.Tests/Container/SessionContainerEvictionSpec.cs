@@ -47,6 +47,24 @@ public sealed class SessionContainerEvictionSpec : ContainerSpecBase
     }
 
     [Fact]
+    public async Task A_session_loaded_again_by_its_id_is_protected_however_soon_it_comes_back()
+    {
+        const int MaxSessions = 10;
+        var container = NewContainer(Settings(s => s with { MaxSessions = MaxSessions }));
+        var user = await OpenNew(container);
+        await Ask<SessionSaved>(container, new UpdateSession(user.Id, Set: Value("k"))); // its first request's write
+        await Ask<SessionSaved>(container, new UpdateSession(user.Id));                // the next request's load, at once
+
+        for (var i = 0; i < MaxSessions * 3; i++)
+        {
+            var flood = await OpenNew(container);
+            await Ask<SessionSaved>(container, new UpdateSession(flood.Id, Set: Value("k")));
+        }
+
+        Assert.IsType<SessionFound>(await Ask<object>(container, new GetSession(user.Id)));
+    }
+
+    [Fact]
     public async Task Without_a_later_request_the_oldest_session_is_evicted_as_in_plain_LRU()
     {
         var container = NewContainer(Settings(s => s with { MaxSessions = 2 }));
