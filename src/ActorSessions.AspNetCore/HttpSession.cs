@@ -5,7 +5,6 @@ using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 
 namespace ActorSessions.AspNetCore;
 
@@ -27,7 +26,6 @@ public sealed class HttpSession : ISession
     private readonly HttpContext _context;
     private readonly ISessionClient _client;
     private readonly ActorSessionsHttpOptions _options;
-    private readonly ILogger _logger;
     private readonly string? _presentedId;
     private readonly PartitionedRateLimiter<HttpContext>? _newSessions;
 
@@ -52,7 +50,6 @@ public sealed class HttpSession : ISession
         HttpContext context,
         ISessionClient client,
         ActorSessionsHttpOptions options,
-        ILogger logger,
         string? presentedId,
         PartitionedRateLimiter<HttpContext>? newSessions = null)
     {
@@ -60,7 +57,6 @@ public sealed class HttpSession : ISession
         _context = context;
         _client = client;
         _options = options;
-        _logger = logger;
         _presentedId = presentedId;
     }
 
@@ -295,6 +291,7 @@ public sealed class HttpSession : ISession
     /// timeout holds the store's commit timeout), so a write is never reported lost that was stored, and a
     /// session is never created whose cookie is not sent.
     /// </remarks>
+    /// <param name="cancellationToken">Not used to cut a write short (see the remarks), as a write whose caller gave up may still be stored.</param>
     /// <exception cref="SessionUnavailableException">The changes could not be stored; nothing of them was.</exception>
     /// <exception cref="SessionConflictException">Another request ended or renewed the session meanwhile; nothing was stored.</exception>
     /// <exception cref="SessionLimitExceededException">
@@ -372,8 +369,10 @@ public sealed class HttpSession : ISession
     /// session fixation. The new cookie goes out with this response. Does nothing while no session exists
     /// (a session created later gets a fresh id anyway).
     /// </summary>
+    /// <param name="cancellationToken">Not used to cut the renewal short, as with <see cref="CommitAsync"/>.</param>
     /// <exception cref="InvalidOperationException">The response has started.</exception>
     /// <exception cref="SessionUnavailableException">The session is unavailable, or the renewal could not be stored.</exception>
+    /// <exception cref="SessionConflictException">Another request renewed or ended the session meanwhile; nothing was changed.</exception>
     public async Task RenewIdAsync(CancellationToken cancellationToken = default)
     {
         EnsureWritable();
@@ -393,11 +392,18 @@ public sealed class HttpSession : ISession
             _stored = renewed.Session;
             _cookie = CookieAction.Set;
         }
+        catch (SessionNotFoundException e) when (e.Retired)
+        {
+            // Renewed or ended by another request meanwhile (two logins, or a login and a logout, racing):
+            // refused like a write, rather than forking the user into a second session.
+            _stored = null;
+            _retired = true;
+            throw Retired();
+        }
         catch (SessionNotFoundException)
         {
-            // Ended meanwhile by another request: the login goes on, and a write after it starts a fresh session.
+            // It expired meanwhile: the login goes on, and a write after it starts a fresh session.
             _stored = null;
-            _retired = false;
         }
     }
 
@@ -405,6 +411,7 @@ public sealed class HttpSession : ISession
     /// Ends the session (logout): the container deletes it, this request's changes are dropped and the
     /// cookie is deleted. A write after it starts a new session with a fresh id.
     /// </summary>
+    /// <param name="cancellationToken">Not used to cut the deletion short, as with <see cref="CommitAsync"/>.</param>
     /// <exception cref="InvalidOperationException">The response has started.</exception>
     /// <exception cref="SessionUnavailableException">The deletion could not be stored: the session goes on.</exception>
     public async Task EndAsync(CancellationToken cancellationToken = default)

@@ -54,7 +54,7 @@ internal sealed class HttpSessionMiddleware
             return;
         }
 
-        var session = new HttpSession(context, _client.Value, _options, _logger, PresentedId(context), _newSessions);
+        var session = new HttpSession(context, _client.Value, _options, PresentedId(context), _newSessions);
         try
         {
             await session.LoadAsync(context.RequestAborted).ConfigureAwait(false);

@@ -31,6 +31,14 @@ public sealed class SessionRaceSpec
             c.Session.SetString(key, value);
             return "ok";
         });
+        app.MapPost("/held-login", async (HttpContext c) =>
+        {
+            _loaded.SetResult();
+            await _release.Task;
+            await c.RenewSessionIdAsync();
+            c.Session.SetString("user", "ada");
+            return "ok";
+        });
     }
 
     private static async Task<string> CreateAsync(HttpClient client)
@@ -74,6 +82,25 @@ public sealed class SessionRaceSpec
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Empty(Cookies.SetCookies(response));
+        Assert.Equal(1, (await app.Container.GetStatsAsync()).Created);
+    }
+
+    [Fact]
+    public async Task A_login_whose_session_another_login_renewed_while_it_ran_is_refused_with_409_and_forks_nothing()
+    {
+        await using var app = await SessionTestApp.StartAsync(Endpoints);
+        using var client = app.Raw();
+        var id = await CreateAsync(client);
+
+        var held = client.PostAsync("/held-login", id);
+        await _loaded.Task;
+        var renewed = await app.Container.RenewAsync(id);
+        _release.SetResult();
+        var response = await held;
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Empty(Cookies.SetCookies(response));
+        Assert.Null((await app.Container.GetAsync(renewed.Session.Id)).Session.GetString("user"));
         Assert.Equal(1, (await app.Container.GetStatsAsync()).Created);
     }
 
