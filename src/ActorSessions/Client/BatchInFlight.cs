@@ -69,10 +69,10 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
         Volatile.Write(ref _replied, 0);
         // A write waits for its commit: it goes as a batch, which carries when its caller stops waiting, so
         // the container refuses it rather than store it after the caller was told it failed. The earliest
-        // call's time holds for the batch: the calls queued in order.
-        object message = calls.Length == 1 && !WaitsForCommit(calls[0].Request)
+        // write's time holds for the batch: the calls queued in order.
+        object message = calls.Length == 1 && calls[0].AnswerBy == 0
             ? calls[0].Request
-            : new SessionBatch(Requests()) { AnswerBy = calls[0].AnswerBy };
+            : new SessionBatch(Requests()) { AnswerBy = FirstAnswerBy(calls) };
         container.Tell(message, this);
     }
 
@@ -109,8 +109,21 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
     }
 
     /// <summary>Whether the container's answer to <paramref name="request"/> waits for a commit: anything but a read or the opening of a session that exists.</summary>
-    private static bool WaitsForCommit(object request) =>
+    internal static bool WaitsForCommit(object request) =>
         request is not (GetSession or OpenSession { SessionId: not null } or UpdateSession { IsTouchOnly: true });
+
+    private static long FirstAnswerBy(IPendingCall[] calls)
+    {
+        foreach (var call in calls)
+        {
+            if (call.AnswerBy != 0)
+            {
+                return call.AnswerBy;
+            }
+        }
+
+        return 0;
+    }
 
     private object[] Requests()
     {

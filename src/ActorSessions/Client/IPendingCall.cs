@@ -9,7 +9,10 @@ internal interface IPendingCall
     /// <summary>When the call times out, counted in ticks of the client's timeout timer.</summary>
     long Deadline { get; }
 
-    /// <summary>When the caller stops waiting, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp; sent along so the container can refuse what it cannot answer in time.</summary>
+    /// <summary>
+    /// For a write, when the caller stops waiting, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp,
+    /// sent along so the container can refuse what it cannot answer in time; 0 for a read.
+    /// </summary>
     long AnswerBy { get; }
 
     /// <summary>Whether the call has its outcome: a reply, a failure, a timeout or a cancellation.</summary>

@@ -81,7 +81,11 @@ internal sealed class RequestCoalescer : IDisposable
         {
             // The next tick may come at once, so a call needs one tick more than its timeout holds.
             call.Deadline = _ticks + _timeoutInTicks + 1;
-            call.AnswerBy = Stopwatch.GetTimestamp() + _timeoutInStopwatchTicks;
+            if (BatchInFlight.WaitsForCommit(request))
+            {
+                // A clock reading is a good part of an open's cost here: only the calls that need it pay it.
+                call.AnswerBy = Stopwatch.GetTimestamp() + _timeoutInStopwatchTicks;
+            }
             if (_disposed)
             {
                 call.Fail(new ObjectDisposedException(nameof(SessionClient)));
