@@ -243,9 +243,8 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
             connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = now.UtcTicks });
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-        var items = new List<KeyValuePair<string, ImmutableArray<byte>>>();
+        var items = new List<KeyValuePair<byte[], byte[]>>();
         SessionRecord? current = null;
-        var broken = false;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var id = reader.GetString(0);
@@ -253,33 +252,23 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
             {
                 if (current is not null)
                 {
-                    yield return Assembled(current, items, broken);
+                    yield return current with { Data = SessionDataFormat.EncodeUtf8(items) };
                 }
 
                 current = new SessionRecord(id, [], Stamp(reader.GetInt64(1)), Stamp(reader.GetInt64(2)), reader.GetInt64(3), Stamp(reader.GetInt64(4)));
                 items.Clear();
-                broken = false;
             }
 
+            // Keys as stored: one that is not UTF-8 makes the record one the container refuses (and counts).
             if (!await reader.IsDBNullAsync(5, cancellationToken).ConfigureAwait(false))
             {
-                var key = reader.GetFieldValue<byte[]>(5);
-                var value = reader.GetFieldValue<byte[]>(6);
-                try
-                {
-                    items.Add(new(StrictUtf8.GetString(key), ImmutableCollectionsMarshal.AsImmutableArray(value)));
-                }
-                catch (DecoderFallbackException)
-                {
-                    // Data the container refuses: the row is counted unreadable, never loaded with a key missing.
-                    broken = true;
-                }
+                items.Add(new(reader.GetFieldValue<byte[]>(5), reader.GetFieldValue<byte[]>(6)));
             }
         }
 
         if (current is not null)
         {
-            yield return Assembled(current, items, broken);
+            yield return current with { Data = SessionDataFormat.EncodeUtf8(items) };
         }
     }
 
@@ -297,9 +286,6 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
 
     /// <inheritdoc />
     public void Dispose() => _dataSource.Dispose();
-
-    private static SessionRecord Assembled(SessionRecord stamps, List<KeyValuePair<string, ImmutableArray<byte>>> items, bool broken) =>
-        stamps with { Data = broken ? [] : SessionDataFormat.Encode(SessionData.CreateRange(items)) };
 
     private string ItemsTableSql() => $"""
         CREATE TABLE IF NOT EXISTS {_items} (

@@ -198,41 +198,76 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         // A connection of its own: in WAL mode it reads a snapshot while commits go on. Both tables are
-        // read in id order (NOT INDEXED: the table's own key order, not the expiry index), each session's
-        // keys right after its stamps, so the scan is sequential and a session is whole when the id changes.
+        // scanned in key order (NOT INDEXED: the table itself, not the expiry index), so both reads are
+        // sequential, and merged: a session's keys are the run of item rows with its id.
         using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = connection.CreateCommand();
-        command.CommandText =
-            "SELECT s.id, s.created_at, s.last_modified, s.version, s.expires_at, i.key, i.value " +
-            "FROM actor_sessions AS s NOT INDEXED LEFT JOIN actor_session_items AS i ON i.session_id = s.id " +
-            "WHERE s.expires_at > $now ORDER BY s.id";
-        command.Parameters.AddWithValue("$now", now.UtcTicks);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var session = new SessionAssembler();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        using var snapshot = connection.BeginTransaction(deferred: true);
+        using var sessions = connection.CreateCommand();
+        sessions.Transaction = snapshot;
+        sessions.CommandText = "SELECT id, created_at, last_modified, version, expires_at FROM actor_sessions NOT INDEXED WHERE expires_at > $now ORDER BY id";
+        sessions.Parameters.AddWithValue("$now", now.UtcTicks);
+        using var items = connection.CreateCommand();
+        items.Transaction = snapshot;
+        items.CommandText = "SELECT session_id, key, value FROM actor_session_items ORDER BY session_id, key";
+        using var session = await sessions.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        using var item = await items.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var keys = new List<KeyValuePair<byte[], byte[]>>();
+        var itemId = Next(item);
+        while (await session.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var id = reader.IsDBNull(0) ? string.Empty : Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
-            if (!session.Continues(id) && session.Take() is { } done)
+            var id = session.IsDBNull(0) ? string.Empty : Convert.ToString(session.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+
+            // Keys of sessions not loaded (expired) come first in the merge; they are passed over.
+            while (itemId is not null && InKeyOrder(itemId, id) < 0)
             {
-                yield return done;
+                itemId = Next(item);
             }
 
-            if (!session.Started)
+            keys.Clear();
+            var broken = false;
+            while (itemId is not null && string.Equals(itemId, id, StringComparison.Ordinal))
             {
-                session.Start(id, Stamp(reader, 1), Stamp(reader, 2), reader.IsDBNull(3) ? 0 : reader.GetInt64(3), Stamp(reader, 4));
+                if (item.GetValue(1) is byte[] key && item.GetValue(2) is byte[] value)
+                {
+                    keys.Add(new(key, value));
+                }
+                else
+                {
+                    broken = true;
+                }
+
+                itemId = Next(item);
             }
 
-            if (!reader.IsDBNull(5))
+            // A key or value of the wrong type makes data the container refuses (it counts the row as
+            // unreadable), never a session with a key missing; so does a key that is not UTF-8.
+            var data = broken ? [] : SessionDataFormat.EncodeUtf8(keys);
+            yield return new SessionRecord(id, data, Stamp(session, 1), Stamp(session, 2), session.IsDBNull(3) ? 0 : session.GetInt64(3), Stamp(session, 4));
+        }
+    }
+
+    private static string? Next(SqliteDataReader items) =>
+        !items.Read() ? null : items.IsDBNull(0) ? string.Empty : Convert.ToString(items.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+
+    /// <summary>
+    /// The order of SQLite's BINARY collation (the bytes of UTF-8), which is the order of code points:
+    /// UTF-16's own order but for the surrogates, whose code points come after every other character's.
+    /// </summary>
+    private static int InKeyOrder(string a, string b)
+    {
+        var length = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < length; i++)
+        {
+            char x = a[i], y = b[i];
+            if (x != y)
             {
-                session.Add(reader.GetValue(5) as byte[], reader.IsDBNull(6) ? null : reader.GetValue(6) as byte[]);
+                var (xs, ys) = (char.IsSurrogate(x), char.IsSurrogate(y));
+                return xs == ys ? x.CompareTo(y) : xs ? 1 : -1;
             }
         }
 
-        if (session.Take() is { } last)
-        {
-            yield return last;
-        }
+        return a.Length.CompareTo(b.Length);
     }
 
     /// <inheritdoc />
@@ -473,62 +508,6 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
             }
 
             return command.ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>
-    /// Gathers one session's stamps and keys, read in order, into the record the container decodes. A key
-    /// or value of the wrong type, or a key that is not UTF-8, makes data the container refuses (it
-    /// counts the row as unreadable), never a session with a key missing.
-    /// </summary>
-    private sealed class SessionAssembler
-    {
-        private readonly List<KeyValuePair<string, ImmutableArray<byte>>> _items = [];
-        private string? _id;
-        private DateTimeOffset _created;
-        private DateTimeOffset _modified;
-        private long _version;
-        private DateTimeOffset _expires;
-        private bool _broken;
-
-        public bool Started => _id is not null;
-
-        public bool Continues(string id) => _id is not null && string.Equals(_id, id, StringComparison.Ordinal);
-
-        public void Start(string id, DateTimeOffset created, DateTimeOffset modified, long version, DateTimeOffset expires)
-        {
-            (_id, _created, _modified, _version, _expires, _broken) = (id, created, modified, version, expires, false);
-            _items.Clear();
-        }
-
-        public void Add(byte[]? key, byte[]? value)
-        {
-            if (_broken || key is null || value is null)
-            {
-                _broken = true;
-                return;
-            }
-
-            try
-            {
-                _items.Add(new(StrictUtf8.GetString(key), ImmutableCollectionsMarshal.AsImmutableArray(value)));
-            }
-            catch (DecoderFallbackException)
-            {
-                _broken = true;
-            }
-        }
-
-        public SessionRecord? Take()
-        {
-            if (_id is not { } id)
-            {
-                return null;
-            }
-
-            _id = null;
-            var data = _broken ? [] : SessionDataFormat.Encode(SessionData.CreateRange(_items));
-            return new SessionRecord(id, data, _created, _modified, _version, _expires);
         }
     }
 

@@ -16,6 +16,19 @@ public static class SessionDataFormat
     /// <exception cref="System.Text.EncoderFallbackException">A key is not valid UTF-16 (a lone surrogate).</exception>
     public static byte[] Encode(SessionData data) => SessionDataCodec.Encode(data);
 
+    /// <summary>
+    /// The bytes of a session whose keys a store keeps as their UTF-8 bytes, without decoding them: the
+    /// container checks every key when it decodes the record (a key that is not UTF-8, or one that
+    /// appears twice, makes the record unreadable), so a store can assemble what it reads at the cost of
+    /// one copy.
+    /// </summary>
+    /// <param name="items">Each key's UTF-8 bytes, with its value.</param>
+    public static byte[] EncodeUtf8(IReadOnlyList<KeyValuePair<byte[], byte[]>> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return SessionDataCodec.EncodeUtf8(items);
+    }
+
     /// <summary>Decodes stored bytes.</summary>
     /// <param name="bytes">What <see cref="Encode"/> wrote.</param>
     /// <param name="data">The keys and values; empty when the bytes are not a valid encoding.</param>
