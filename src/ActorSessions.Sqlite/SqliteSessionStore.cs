@@ -497,6 +497,8 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
                 command.Parameters.Add(new SqliteParameter { ParameterName = name });
             }
 
+            // Compiled once a transaction, like the statements a commit runs thousands of times.
+            command.Prepare();
             return command;
         }
 
