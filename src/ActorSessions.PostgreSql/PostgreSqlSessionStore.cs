@@ -17,8 +17,7 @@ namespace ActorSessions.PostgreSql;
 /// <remarks>
 /// Table <c>actor_sessions</c>: <c>id</c> (key), <c>created_at</c>, <c>last_modified</c>, <c>version</c>,
 /// <c>expires_at</c> (indexed); times are <c>bigint</c> UTC ticks (100 ns since 0001-01-01). Table
-/// <c>actor_session_items</c>: <c>session_id</c> (references <c>actor_sessions</c>, <c>ON DELETE
-/// CASCADE</c>), <c>key</c> (<c>bytea</c>: its UTF-8 bytes, since <c>text</c> cannot hold a NUL),
+/// <c>actor_session_items</c>: <c>session_id</c>, <c>key</c> (<c>bytea</c>: its UTF-8 bytes, since <c>text</c> cannot hold a NUL),
 /// <c>value</c> (<c>bytea</c>), keyed by (<c>session_id</c>, <c>key</c>). The schema version is kept in
 /// <c>actor_sessions_schema</c>; a version 1 table (one <c>data</c> column a session) is converted in
 /// place by <see cref="InitializeAsync"/>.
@@ -207,7 +206,10 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
 
             if (deletes.Count > 0)
             {
-                // The keys go with their session (ON DELETE CASCADE).
+                // The keys are deleted here, not by a foreign key's cascade: its check on every key written
+                // made writing 2M keys take 28 s instead of 5. A change to a session without a row fails
+                // below, so a commit never leaves keys without their session.
+                batch.BatchCommands.Add(Command($"DELETE FROM {_items} WHERE session_id = ANY($1)", Texts([.. deletes])));
                 batch.BatchCommands.Add(Command($"DELETE FROM {_table} WHERE id = ANY($1)", Texts([.. deletes])));
             }
 
@@ -277,11 +279,16 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // One statement, so one transaction: the sessions and their keys go together. A session a commit
+        // is changing meanwhile waits for it and is then no longer expired, so it and its keys stay.
         await using var command = new NpgsqlCommand(
-            $"DELETE FROM {_table} WHERE id IN (SELECT id FROM {_table} WHERE expires_at < $1 LIMIT $2)", connection);
+            $"WITH expired AS (DELETE FROM {_table} WHERE id IN (SELECT id FROM {_table} WHERE expires_at < $1 LIMIT $2) RETURNING id), " +
+            $"keys AS (DELETE FROM {_items} WHERE session_id IN (SELECT id FROM expired)) " +
+            "SELECT count(*)::integer FROM expired",
+            connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = before.UtcTicks });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <inheritdoc />
@@ -289,7 +296,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
 
     private string ItemsTableSql() => $"""
         CREATE TABLE IF NOT EXISTS {_items} (
-            session_id text NOT NULL REFERENCES {_table} (id) ON DELETE CASCADE,
+            session_id text NOT NULL,
             key bytea NOT NULL,
             value bytea NOT NULL,
             PRIMARY KEY (session_id, key));
