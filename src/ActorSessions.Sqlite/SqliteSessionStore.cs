@@ -1,5 +1,8 @@
+using System.Collections.Immutable;
 using System.Data;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace ActorSessions.Sqlite;
@@ -7,21 +10,50 @@ namespace ActorSessions.Sqlite;
 /// <summary>
 /// An <see cref="ISessionStore"/> in an embedded SQLite database: one file in WAL mode, so recovery reads
 /// while the container writes. SQLite has one writer at a time, so writes go through one connection, one
-/// transaction at a time; the container groups many sessions' writes into each.
+/// transaction at a time; the container groups many sessions' writes into each. Each key of a session is
+/// a row of its own, so a write costs what it changes: a one-key change writes that key and the session's
+/// stamps, a touch only the stamps (<see cref="AcceptsItemChanges"/>).
 /// </summary>
 /// <remarks>
-/// Table <c>actor_sessions</c>: <c>id</c> (key), <c>data</c>, <c>created_at</c>, <c>last_modified</c>,
-/// <c>version</c>, <c>expires_at</c> (indexed); times are UTC ticks (100 ns since 0001-01-01). The schema
-/// version is SQLite's <c>user_version</c>.
+/// Table <c>actor_sessions</c>: <c>id</c> (key), <c>created_at</c>, <c>last_modified</c>, <c>version</c>,
+/// <c>expires_at</c> (indexed); times are UTC ticks (100 ns since 0001-01-01). Table
+/// <c>actor_session_items</c>: <c>session_id</c>, <c>key</c> (its UTF-8 bytes), <c>value</c>, keyed by
+/// (<c>session_id</c>, <c>key</c>). Both are <c>WITHOUT ROWID</c>, so reading them in id order is
+/// sequential. The schema version is SQLite's <c>user_version</c>; a version 1 database (one <c>data</c>
+/// blob a session) is converted in place by <see cref="InitializeAsync"/>.
 /// </remarks>
 public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDisposable
 {
     /// <summary>The schema version this store writes and reads.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
+
+    private const string CreateSql = """
+        CREATE TABLE IF NOT EXISTS actor_sessions (
+            id TEXT NOT NULL PRIMARY KEY,
+            created_at INTEGER NOT NULL,
+            last_modified INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS actor_sessions_expires_at ON actor_sessions (expires_at);
+        CREATE TABLE IF NOT EXISTS actor_session_items (
+            session_id TEXT NOT NULL,
+            key BLOB NOT NULL,
+            value BLOB NOT NULL,
+            PRIMARY KEY (session_id, key)) WITHOUT ROWID;
+        PRAGMA user_version = 2;
+        """;
 
     private const string UpsertSql =
-        "INSERT INTO actor_sessions (id, data, created_at, last_modified, version, expires_at) VALUES ($id, $data, $created, $modified, $version, $expires) " +
-        "ON CONFLICT (id) DO UPDATE SET data = excluded.data, created_at = excluded.created_at, last_modified = excluded.last_modified, version = excluded.version, expires_at = excluded.expires_at";
+        "INSERT INTO actor_sessions (id, created_at, last_modified, version, expires_at) VALUES ($id, $created, $modified, $version, $expires) " +
+        "ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, last_modified = excluded.last_modified, version = excluded.version, expires_at = excluded.expires_at";
+
+    private const string StampsSql =
+        "UPDATE actor_sessions SET created_at = $created, last_modified = $modified, version = $version, expires_at = $expires WHERE id = $id";
+
+    private const string SetItemSql =
+        "INSERT INTO actor_session_items (session_id, key, value) VALUES ($id, $key, $value) ON CONFLICT (session_id, key) DO UPDATE SET value = excluded.value";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly SqliteSessionStoreOptions _options;
     private readonly string _connectionString;
@@ -62,19 +94,13 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
                     $"The session database {DatabasePath} has schema version {version}; this store knows up to {SchemaVersion}. Upgrade ActorSessions.Sqlite.");
             }
 
-            if (version < 1)
+            if (version == 1)
             {
-                Execute(connection, transaction, """
-                    CREATE TABLE IF NOT EXISTS actor_sessions (
-                        id TEXT NOT NULL PRIMARY KEY,
-                        data BLOB NOT NULL,
-                        created_at INTEGER NOT NULL,
-                        last_modified INTEGER NOT NULL,
-                        version INTEGER NOT NULL,
-                        expires_at INTEGER NOT NULL);
-                    CREATE INDEX IF NOT EXISTS actor_sessions_expires_at ON actor_sessions (expires_at);
-                    PRAGMA user_version = 1;
-                    """);
+                MigrateFromVersion1(connection, transaction);
+            }
+            else if (version < 1)
+            {
+                Execute(connection, transaction, CreateSql);
             }
 
             transaction.Commit();
@@ -99,6 +125,9 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
     }
 
     /// <inheritdoc />
+    public bool AcceptsItemChanges => true;
+
+    /// <inheritdoc />
     public async Task CommitAsync(IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writes);
@@ -108,38 +137,44 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
             cancellationToken.ThrowIfCancellationRequested();
             var connection = Writer();
             using var transaction = connection.BeginTransaction(deferred: false);
-            using var upsert = connection.CreateCommand();
-            upsert.Transaction = transaction;
-            upsert.CommandText = UpsertSql;
-            var id = upsert.Parameters.Add("$id", SqliteType.Text);
-            var data = upsert.Parameters.Add("$data", SqliteType.Blob);
-            var created = upsert.Parameters.Add("$created", SqliteType.Integer);
-            var modified = upsert.Parameters.Add("$modified", SqliteType.Integer);
-            var version = upsert.Parameters.Add("$version", SqliteType.Integer);
-            var expires = upsert.Parameters.Add("$expires", SqliteType.Integer);
-            upsert.Prepare();
-            using var delete = connection.CreateCommand();
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM actor_sessions WHERE id = $id";
-            var deleteId = delete.Parameters.Add("$id", SqliteType.Text);
-            delete.Prepare();
-
+            using var statements = new WriteStatements(connection, transaction);
             foreach (var write in writes)
             {
-                if (write.Record is { } r)
+                if (write.Record is not { } r)
                 {
-                    id.Value = r.Id;
-                    data.Value = r.Data;
-                    created.Value = r.CreatedAt.UtcTicks;
-                    modified.Value = r.LastModified.UtcTicks;
-                    version.Value = r.Version;
-                    expires.Value = r.ExpiresAt.UtcTicks;
-                    upsert.ExecuteNonQuery();
+                    statements.DeleteItems(write.Id);
+                    statements.DeleteSession(write.Id);
+                }
+                else if (write.Items is { } items)
+                {
+                    if (statements.Stamps(r) == 0)
+                    {
+                        throw new InvalidOperationException($"The session {write.Id} has no row in {DatabasePath}, so a change to its keys cannot be written.");
+                    }
+
+                    foreach (var key in items.Removed)
+                    {
+                        statements.RemoveItem(write.Id, StrictUtf8.GetBytes(key));
+                    }
+
+                    foreach (var (key, value) in items.Set)
+                    {
+                        statements.SetItem(write.Id, StrictUtf8.GetBytes(key), value);
+                    }
                 }
                 else
                 {
-                    deleteId.Value = write.Id;
-                    delete.ExecuteNonQuery();
+                    if (!SessionDataFormat.TryDecode(r.Data, out var data, out var error))
+                    {
+                        throw new InvalidOperationException($"The data of session {write.Id} cannot be written: {error}.");
+                    }
+
+                    statements.Upsert(r);
+                    statements.DeleteItems(write.Id);
+                    foreach (var (key, value) in data)
+                    {
+                        statements.SetItem(write.Id, StrictUtf8.GetBytes(key), value);
+                    }
                 }
             }
 
@@ -162,17 +197,77 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
 
-        // A connection of its own: in WAL mode it reads a snapshot while commits go on.
+        // A connection of its own: in WAL mode it reads a snapshot while commits go on. Both tables are
+        // scanned in key order (NOT INDEXED: the table itself, not the expiry index), so both reads are
+        // sequential, and merged: a session's keys are the run of item rows with its id.
         using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, data, created_at, last_modified, version, expires_at FROM actor_sessions WHERE expires_at > $now";
-        command.Parameters.AddWithValue("$now", now.UtcTicks);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        using var snapshot = connection.BeginTransaction(deferred: true);
+        using var sessions = connection.CreateCommand();
+        sessions.Transaction = snapshot;
+        sessions.CommandText = "SELECT id, created_at, last_modified, version, expires_at FROM actor_sessions NOT INDEXED WHERE expires_at > $now ORDER BY id";
+        sessions.Parameters.AddWithValue("$now", now.UtcTicks);
+        using var items = connection.CreateCommand();
+        items.Transaction = snapshot;
+        items.CommandText = "SELECT session_id, key, value FROM actor_session_items ORDER BY session_id, key";
+        using var session = await sessions.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        using var item = await items.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var keys = new List<KeyValuePair<byte[], byte[]>>();
+        var itemId = Next(item);
+        while (await session.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return Read(reader);
+            var id = session.IsDBNull(0) ? string.Empty : Convert.ToString(session.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+
+            // Keys of sessions not loaded (expired) come first in the merge; they are passed over.
+            while (itemId is not null && InKeyOrder(itemId, id) < 0)
+            {
+                itemId = Next(item);
+            }
+
+            keys.Clear();
+            var broken = false;
+            while (itemId is not null && string.Equals(itemId, id, StringComparison.Ordinal))
+            {
+                if (item.GetValue(1) is byte[] key && item.GetValue(2) is byte[] value)
+                {
+                    keys.Add(new(key, value));
+                }
+                else
+                {
+                    broken = true;
+                }
+
+                itemId = Next(item);
+            }
+
+            // A key or value of the wrong type makes data the container refuses (it counts the row as
+            // unreadable), never a session with a key missing; so does a key that is not UTF-8.
+            var data = broken ? [] : SessionDataFormat.EncodeUtf8(keys);
+            yield return new SessionRecord(id, data, Stamp(session, 1), Stamp(session, 2), session.IsDBNull(3) ? 0 : session.GetInt64(3), Stamp(session, 4));
         }
+    }
+
+    private static string? Next(SqliteDataReader items) =>
+        !items.Read() ? null : items.IsDBNull(0) ? string.Empty : Convert.ToString(items.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+
+    /// <summary>
+    /// The order of SQLite's BINARY collation (the bytes of UTF-8), which is the order of code points:
+    /// UTF-16's own order but for the surrogates, whose code points come after every other character's.
+    /// </summary>
+    private static int InKeyOrder(string a, string b)
+    {
+        var length = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < length; i++)
+        {
+            char x = a[i], y = b[i];
+            if (x != y)
+            {
+                var (xs, ys) = (char.IsSurrogate(x), char.IsSurrogate(y));
+                return xs == ys ? x.CompareTo(y) : xs ? 1 : -1;
+            }
+        }
+
+        return a.Length.CompareTo(b.Length);
     }
 
     /// <inheritdoc />
@@ -183,11 +278,27 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
         try
         {
             var connection = Writer();
-            using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM actor_sessions WHERE rowid IN (SELECT rowid FROM actor_sessions WHERE expires_at < $before LIMIT $limit)";
-            command.Parameters.AddWithValue("$before", before.UtcTicks);
-            command.Parameters.AddWithValue("$limit", limit);
-            return command.ExecuteNonQuery();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            Execute(connection, transaction, """
+                CREATE TEMP TABLE IF NOT EXISTS actor_sessions_expired (id TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
+                DELETE FROM temp.actor_sessions_expired;
+                """);
+            using (var select = connection.CreateCommand())
+            {
+                select.Transaction = transaction;
+                select.CommandText = "INSERT INTO temp.actor_sessions_expired SELECT id FROM actor_sessions WHERE expires_at < $before LIMIT $limit";
+                select.Parameters.AddWithValue("$before", before.UtcTicks);
+                select.Parameters.AddWithValue("$limit", limit);
+                select.ExecuteNonQuery();
+            }
+
+            Execute(connection, transaction, "DELETE FROM actor_session_items WHERE session_id IN (SELECT id FROM temp.actor_sessions_expired)");
+            using var delete = connection.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM actor_sessions WHERE id IN (SELECT id FROM temp.actor_sessions_expired)";
+            var deleted = delete.ExecuteNonQuery();
+            transaction.Commit();
+            return deleted;
         }
         catch
         {
@@ -227,12 +338,55 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>A row as it is; a value of the wrong type becomes one the container will refuse to decode.</summary>
-    private static SessionRecord Read(SqliteDataReader reader)
+    /// <summary>
+    /// Version 1 kept each session's keys in one <c>data</c> blob: each row becomes its stamps and a row a
+    /// key, in the same transaction. A row whose blob cannot be decoded (which the container would treat
+    /// as no session) is not carried over.
+    /// </summary>
+    private static void MigrateFromVersion1(SqliteConnection connection, SqliteTransaction transaction)
     {
-        var id = reader.IsDBNull(0) ? string.Empty : Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
-        var data = reader.IsDBNull(1) ? [] : reader.GetValue(1) as byte[] ?? [];
-        return new SessionRecord(id, data, Stamp(reader, 2), Stamp(reader, 3), reader.IsDBNull(4) ? 0 : reader.GetInt64(4), Stamp(reader, 5));
+        Execute(connection, transaction, """
+            CREATE TABLE actor_sessions_v2 (
+                id TEXT NOT NULL PRIMARY KEY,
+                created_at INTEGER NOT NULL,
+                last_modified INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS actor_session_items (
+                session_id TEXT NOT NULL,
+                key BLOB NOT NULL,
+                value BLOB NOT NULL,
+                PRIMARY KEY (session_id, key)) WITHOUT ROWID;
+            """);
+        using (var statements = new WriteStatements(connection, transaction, sessions: "actor_sessions_v2"))
+        using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT id, data, created_at, last_modified, version, expires_at FROM actor_sessions";
+            using var reader = read.ExecuteReader();
+            while (reader.Read())
+            {
+                var data = reader.IsDBNull(1) ? null : reader.GetValue(1) as byte[];
+                if (reader.IsDBNull(0) || data is null || !SessionDataFormat.TryDecode(data, out var items, out _))
+                {
+                    continue;
+                }
+
+                var id = Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+                statements.Upsert(new SessionRecord(id, [], Stamp(reader, 2), Stamp(reader, 3), reader.IsDBNull(4) ? 0 : reader.GetInt64(4), Stamp(reader, 5)));
+                foreach (var (key, value) in items)
+                {
+                    statements.SetItem(id, StrictUtf8.GetBytes(key), value);
+                }
+            }
+        }
+
+        Execute(connection, transaction, """
+            DROP TABLE actor_sessions;
+            ALTER TABLE actor_sessions_v2 RENAME TO actor_sessions;
+            CREATE INDEX actor_sessions_expires_at ON actor_sessions (expires_at);
+            PRAGMA user_version = 2;
+            """);
     }
 
     private static DateTimeOffset Stamp(SqliteDataReader reader, int ordinal)
@@ -289,6 +443,74 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
         command.Transaction = transaction;
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>The prepared statements of one write transaction.</summary>
+    private sealed class WriteStatements : IDisposable
+    {
+        private readonly SqliteCommand _upsert;
+        private readonly SqliteCommand _stamps;
+        private readonly SqliteCommand _deleteSession;
+        private readonly SqliteCommand _deleteItems;
+        private readonly SqliteCommand _setItem;
+        private readonly SqliteCommand _removeItem;
+
+        public WriteStatements(SqliteConnection connection, SqliteTransaction transaction, string sessions = "actor_sessions")
+        {
+            _upsert = Prepare(connection, transaction, UpsertSql.Replace("actor_sessions", sessions, StringComparison.Ordinal), "$id", "$created", "$modified", "$version", "$expires");
+            _stamps = Prepare(connection, transaction, StampsSql, "$id", "$created", "$modified", "$version", "$expires");
+            _deleteSession = Prepare(connection, transaction, "DELETE FROM actor_sessions WHERE id = $id", "$id");
+            _deleteItems = Prepare(connection, transaction, "DELETE FROM actor_session_items WHERE session_id = $id", "$id");
+            _setItem = Prepare(connection, transaction, SetItemSql, "$id", "$key", "$value");
+            _removeItem = Prepare(connection, transaction, "DELETE FROM actor_session_items WHERE session_id = $id AND key = $key", "$id", "$key");
+        }
+
+        public void Upsert(SessionRecord r) => Run(_upsert, r.Id, r.CreatedAt.UtcTicks, r.LastModified.UtcTicks, r.Version, r.ExpiresAt.UtcTicks);
+
+        /// <summary>Writes the stamps of a row the table holds; returns 0 when it holds none.</summary>
+        public int Stamps(SessionRecord r) => Run(_stamps, r.Id, r.CreatedAt.UtcTicks, r.LastModified.UtcTicks, r.Version, r.ExpiresAt.UtcTicks);
+
+        public void DeleteSession(string id) => Run(_deleteSession, id);
+
+        public void DeleteItems(string id) => Run(_deleteItems, id);
+
+        // The value's own array, not a copy: SQLite copies it when it binds.
+        public void SetItem(string id, byte[] key, ImmutableArray<byte> value) => Run(_setItem, id, key, ImmutableCollectionsMarshal.AsArray(value)!);
+
+        public void RemoveItem(string id, byte[] key) => Run(_removeItem, id, key);
+
+        public void Dispose()
+        {
+            foreach (var command in new[] { _upsert, _stamps, _deleteSession, _deleteItems, _setItem, _removeItem })
+            {
+                command.Dispose();
+            }
+        }
+
+        private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] names)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            foreach (var name in names)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            // Compiled once a transaction, like the statements a commit runs thousands of times.
+            command.Prepare();
+            return command;
+        }
+
+        private static int Run(SqliteCommand command, params object[] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i];
+            }
+
+            return command.ExecuteNonQuery();
+        }
     }
 
     private static object? Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
@@ -13,7 +14,8 @@ namespace ActorSessions;
 /// undone in memory and answered with <see cref="SessionStoreUnavailableException"/>; further writes fail
 /// at once while the container probes the store with backoff, and reads go on. Store I/O runs on the
 /// thread pool and comes back as messages, so it never blocks the mailbox and a store fault never
-/// restarts the actor.
+/// restarts the actor. A store that <see cref="ISessionStore.AcceptsItemChanges"/> is given only what
+/// changed since a session's last commit: the keys set and removed, or the stamps alone for a touch.
 /// </summary>
 public sealed partial class SessionContainer : IWithUnboundedStash
 {
@@ -22,6 +24,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
     private const int RecoveryChunkSize = 10_000;
 
     private readonly ISessionStore? _store;
+    private readonly bool _storeTakesItems;
     private readonly SessionStoreSettings _storeSettings = SessionStoreSettings.Default;
 
     // How long before a batch's AnswerBy its writes must be handled: the commit in flight, then their own.
@@ -31,8 +34,12 @@ public sealed partial class SessionContainer : IWithUnboundedStash
     private StoreBatch _open = new();
     private StoreBatch? _inFlight;
 
-    // Sessions opened (touched) since the last write-behind; written as whole rows.
+    // Sessions opened (touched) since the last write-behind; only their stamps changed.
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+
+    // Sessions a failed commit carried: whether it landed is unknown, so once the store is back each is
+    // written as memory holds it, whole (or deleted), never as a change to a row that may not be there.
+    private readonly HashSet<string> _rewrites = new(StringComparer.Ordinal);
 
     private bool _recovering;
     private bool _storeAvailable = true;
@@ -61,6 +68,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         : this(settings, timeProvider, sessionFactory)
     {
         _store = store;
+        _storeTakesItems = store?.AcceptsItemChanges ?? false;
         _storeSettings = storeSettings ?? SessionStoreSettings.Default;
         _answerMargin = (long)((_storeSettings.CommitTimeout * 2).TotalSeconds * Stopwatch.Frequency);
         _backoff = _storeSettings.MinBackoff;
@@ -348,7 +356,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
 
         var batch = _open;
         _open = new StoreBatch();
-        var writes = batch.Writes = Materialize(batch.Dirty);
+        var writes = batch.Writes = Materialize(batch);
         _inFlight = batch;
 
         // PipeTo fires when the store's task has really finished, so two commits never overlap.
@@ -356,14 +364,33 @@ public sealed partial class SessionContainer : IWithUnboundedStash
             .PipeTo(Self, success: static () => CommitSucceeded.Instance, failure: static e => new CommitFailed(e));
     }
 
-    /// <summary>The rows as memory holds them now: the last of several writes to one session wins.</summary>
-    private List<SessionWrite> Materialize(HashSet<string> ids)
+    /// <summary>
+    /// The writes of a batch, as memory holds the sessions now: the last of several writes to one session
+    /// wins. A store that takes item changes gets, for a session whose last committed state it holds, only
+    /// the keys that differ from the image the batch kept before its first write (or the stamps alone, for
+    /// a touch); a session created in the batch, or written back after a failed commit, goes whole.
+    /// </summary>
+    private List<SessionWrite> Materialize(StoreBatch batch)
     {
-        var writes = new List<SessionWrite>(ids.Count);
-        foreach (var id in ids)
+        var writes = new List<SessionWrite>(batch.Dirty.Count);
+        foreach (var id in batch.Dirty)
         {
             var slot = _table.Find(id);
-            writes.Add(slot == SessionTable.None ? SessionWrite.Delete(id) : SessionWrite.Upsert(Record(slot)));
+            if (slot == SessionTable.None)
+            {
+                writes.Add(SessionWrite.Delete(id));
+                continue;
+            }
+
+            var hasImage = batch.Images.TryGetValue(id, out var image);
+            if (!_storeTakesItems || batch.Rewrites.Contains(id) || (hasImage && !image.Existed))
+            {
+                writes.Add(SessionWrite.Upsert(Record(slot)));
+            }
+            else
+            {
+                writes.Add(Change(slot, hasImage ? Changes(image.Data, _table[slot].Data) : SessionItemChanges.None));
+            }
         }
 
         return writes;
@@ -372,16 +399,74 @@ public sealed partial class SessionContainer : IWithUnboundedStash
     private SessionRecord Record(int slot)
     {
         ref var e = ref _table[slot];
+        return new SessionRecord(e.Id!, SessionDataCodec.Encode(e.Data), CreatedAt(ref e), LastModified(ref e), e.Version, ExpiresAt(ref e));
+    }
+
+    private SessionWrite Change(int slot, SessionItemChanges items)
+    {
+        ref var e = ref _table[slot];
+        return SessionWrite.Change(e.Id!, CreatedAt(ref e), LastModified(ref e), e.Version, ExpiresAt(ref e), items);
+    }
+
+    private static DateTimeOffset CreatedAt(ref SessionTable.Entry e) => new(e.CreatedAtTicks, TimeSpan.Zero);
+
+    private static DateTimeOffset LastModified(ref SessionTable.Entry e) => new(e.LastModifiedTicks, TimeSpan.Zero);
+
+    private DateTimeOffset ExpiresAt(ref SessionTable.Entry e)
+    {
         var expires = Math.Min(
             SaturatingAdd(e.LastModifiedTicks, _settings.IdleTimeout.Ticks),
             _settings.AbsoluteTimeout is { } absolute ? SaturatingAdd(e.CreatedAtTicks, absolute.Ticks) : long.MaxValue);
-        return new SessionRecord(
-            e.Id!,
-            SessionDataCodec.Encode(e.Data),
-            new DateTimeOffset(e.CreatedAtTicks, TimeSpan.Zero),
-            new DateTimeOffset(e.LastModifiedTicks, TimeSpan.Zero),
-            e.Version,
-            new DateTimeOffset(Math.Min(expires, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero));
+        return new DateTimeOffset(Math.Min(expires, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// The keys that differ between two states of a session: one walk of both sorted maps. Values are
+    /// compared by identity, which is enough: a write replaces the values it changes, and every value it
+    /// leaves is the very array memory held (a caller's snapshot shares them), so an unchanged key is
+    /// never written and a changed one always is.
+    /// </summary>
+    private static SessionItemChanges Changes(SessionData before, SessionData after)
+    {
+        List<KeyValuePair<string, ImmutableArray<byte>>>? set = null;
+        ImmutableArray<string>.Builder? removed = null;
+        var b = before.GetEnumerator();
+        var a = after.GetEnumerator();
+        bool inBefore = b.MoveNext(), inAfter = a.MoveNext();
+        while (inBefore || inAfter)
+        {
+            var order = !inBefore ? 1 : !inAfter ? -1 : string.CompareOrdinal(b.Current.Key, a.Current.Key);
+            if (order < 0)
+            {
+                (removed ??= ImmutableArray.CreateBuilder<string>()).Add(b.Current.Key);
+                inBefore = b.MoveNext();
+                continue;
+            }
+
+            if (order > 0 || a.Current.Value != b.Current.Value)
+            {
+                (set ??= []).Add(a.Current);
+            }
+
+            inAfter = a.MoveNext();
+            if (order == 0)
+            {
+                inBefore = b.MoveNext();
+            }
+        }
+
+        if (set is null && removed is null)
+        {
+            return SessionItemChanges.None;
+        }
+
+        var setData = SessionData.Empty;
+        if (set is not null)
+        {
+            SessionData.TryCreateOwned([.. set], out setData, out _);
+        }
+
+        return new SessionItemChanges(setData, removed?.ToImmutable() ?? ImmutableArray<string>.Empty);
     }
 
     private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
@@ -428,14 +513,10 @@ public sealed partial class SessionContainer : IWithUnboundedStash
             reply.To.Tell(reply.Written is { } written ? FailWritten((SessionBatchHandled)reply.Message, written, failure) : failure);
         }
 
-        // Touches among them (and the rows just restored) are written again once the store is back.
-        foreach (var id in inFlight.Dirty.Concat(queued.Dirty))
-        {
-            if (_table.Find(id) != SessionTable.None)
-            {
-                _touched.Add(id);
-            }
-        }
+        // The failed commit may have landed, so the store's rows for these are unknown: once the store is
+        // back each is written as memory now holds it (restored, touched or gone), whole.
+        _rewrites.UnionWith(inFlight.Dirty);
+        _rewrites.UnionWith(queued.Dirty);
 
         MarkUnavailable();
     }
@@ -525,11 +606,20 @@ public sealed partial class SessionContainer : IWithUnboundedStash
 
     private void FlushTouchesToBatch()
     {
-        if (_store is null || !_storeAvailable || _recovering || _touched.Count == 0)
+        if (_store is null || !_storeAvailable || _recovering || (_touched.Count == 0 && _rewrites.Count == 0))
         {
             return;
         }
 
+        // Whole, or deleted if memory no longer holds them: before any new write, which cannot come while
+        // the store is unavailable, so none is ever sent as a change to a row of unknown state.
+        foreach (var id in _rewrites)
+        {
+            _open.Dirty.Add(id);
+            _open.Rewrites.Add(id);
+        }
+
+        _rewrites.Clear();
         foreach (var id in _touched)
         {
             if (_table.Find(id) != SessionTable.None)
@@ -616,7 +706,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         _committedWrites,
         _failedCommits,
         _probes,
-        (_inFlight?.Dirty.Count ?? 0) + _open.Dirty.Count + _touched.Count,
+        (_inFlight?.Dirty.Count ?? 0) + _open.Dirty.Count + _touched.Count + _rewrites.Count,
         _recovered,
         _unreadable,
         _recoveryDuration,
@@ -628,6 +718,9 @@ public sealed partial class SessionContainer : IWithUnboundedStash
     private sealed class StoreBatch
     {
         public HashSet<string> Dirty { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Sessions among <see cref="Dirty"/> written whole whatever changed: a failed commit left their rows unknown.</summary>
+        public HashSet<string> Rewrites { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, Image> Images { get; } = new(StringComparer.Ordinal);
 

@@ -23,9 +23,20 @@ public interface ISessionStore
     Task InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether <see cref="CommitAsync"/> takes writes of only what changed (<see cref="SessionWrite.Items"/>):
+    /// a store that keeps each key of a session apart writes the keys a change names, and a touch writes
+    /// only the stamps, however large the session. <see langword="false"/> by default: the store is always
+    /// given whole rows.
+    /// </summary>
+    /// <value><see langword="false"/> unless the store says otherwise.</value>
+    bool AcceptsItemChanges => false;
+
+    /// <summary>
     /// Applies <paramref name="writes"/> in one transaction: all of them or none. Each id appears at most
     /// once; a write with a <see cref="SessionWrite.Record"/> inserts or replaces the row, one without deletes
-    /// it (deleting a missing row is not an error). Returns only once the transaction is durable.
+    /// it (deleting a missing row is not an error), and one with <see cref="SessionWrite.Items"/> changes the
+    /// stamps and the keys named of a row the store holds (if it holds none, the commit fails: the container
+    /// then writes the session whole). Returns only once the transaction is durable.
     /// </summary>
     Task CommitAsync(IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken);
 

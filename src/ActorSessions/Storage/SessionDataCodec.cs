@@ -40,6 +40,34 @@ internal static class SessionDataCodec
         return buffer;
     }
 
+    public static byte[] EncodeUtf8(IReadOnlyList<KeyValuePair<byte[], byte[]>> items)
+    {
+        var size = 1 + VarIntSize(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var (key, value) = items[i];
+            size += VarIntSize(key.Length) + key.Length + VarIntSize(value.Length) + value.Length;
+        }
+
+        var buffer = new byte[size];
+        var span = buffer.AsSpan();
+        span[0] = FormatVersion;
+        var position = 1;
+        WriteVarInt(span, ref position, items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var (key, value) = items[i];
+            WriteVarInt(span, ref position, key.Length);
+            key.CopyTo(span[position..]);
+            position += key.Length;
+            WriteVarInt(span, ref position, value.Length);
+            value.CopyTo(span[position..]);
+            position += value.Length;
+        }
+
+        return buffer;
+    }
+
     /// <summary>Decodes stored bytes; <see langword="false"/> with the reason when they are not a valid encoding.</summary>
     public static bool TryDecode(
         ReadOnlySpan<byte> bytes,

@@ -2,7 +2,7 @@ namespace ActorSessions;
 
 /// <summary>One row of an <see cref="ISessionStore"/>: a session as the store keeps it.</summary>
 /// <param name="Id">The session id: the row's key.</param>
-/// <param name="Data">The session's data, encoded by the container; opaque to the store.</param>
+/// <param name="Data">The session's keys and values, encoded by the container (<see cref="SessionDataFormat"/>); a store may keep the bytes as they are.</param>
 /// <param name="CreatedAt">When the session was created (UTC).</param>
 /// <param name="LastModified">When the session was last opened or saved, as far as the store knows (UTC).</param>
 /// <param name="Version">The session's version.</param>

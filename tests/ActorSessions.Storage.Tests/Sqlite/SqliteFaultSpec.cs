@@ -99,10 +99,13 @@ public sealed class SqliteFaultSpec : IDisposable
             var now = DateTimeOffset.UtcNow.UtcTicks;
             var expires = DateTimeOffset.UtcNow.AddHours(1).UtcTicks;
             insert.CommandText = $"""
-                INSERT INTO actor_sessions VALUES ('BadDataBadDataBadDat', X'DEADBEEF', {now}, {now}, 1, {expires});
-                INSERT INTO actor_sessions VALUES ('TextDataTextDataText', 'not bytes', {now}, {now}, 1, {expires});
-                INSERT INTO actor_sessions VALUES ('bad id with spaces!!', X'0100', {now}, {now}, 1, {expires});
-                INSERT INTO actor_sessions VALUES ('GoodGoodGoodGoodGood', X'0100', {now}, {now}, 1, {expires});
+                INSERT INTO actor_sessions VALUES ('BadDataBadDataBadDat', {now}, {now}, 1, {expires});
+                INSERT INTO actor_session_items VALUES ('BadDataBadDataBadDat', X'FFFE', X'00');
+                INSERT INTO actor_sessions VALUES ('TextDataTextDataText', {now}, {now}, 1, {expires});
+                INSERT INTO actor_session_items VALUES ('TextDataTextDataText', X'6B', 'not bytes');
+                INSERT INTO actor_sessions VALUES ('bad id with spaces!!', {now}, {now}, 1, {expires});
+                INSERT INTO actor_sessions VALUES ('GoodGoodGoodGoodGood', {now}, {now}, 1, {expires});
+                INSERT INTO actor_session_items VALUES ('GoodGoodGoodGoodGood', X'6B', X'76');
                 """;
             insert.ExecuteNonQuery();
         }
@@ -110,7 +113,7 @@ public sealed class SqliteFaultSpec : IDisposable
         await using var reopened = new SqliteSessionStore(new SqliteSessionStoreOptions { Path = DatabasePath });
         using var container = new DurableContainer(reopened);
 
-        await container.Get("GoodGoodGoodGoodGood");
+        Assert.Equal("v", (await container.Get("GoodGoodGoodGoodGood")).GetString("k"));
         await container.Ask<SessionNotFound>(new GetSession("BadDataBadDataBadDat"));
         await container.Ask<SessionNotFound>(new GetSession("TextDataTextDataText"));
         Assert.Equal(3, (await container.Ask<SessionStoreStats>(GetSessionStoreStats.Instance)).UnreadableRows);

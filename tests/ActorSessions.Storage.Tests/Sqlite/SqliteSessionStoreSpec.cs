@@ -22,6 +22,43 @@ public sealed class SqliteSessionStoreSpec : SessionStoreContract
         return Task.CompletedTask;
     }
 
+    protected override Task<ISessionStore> OpenVersion1Store(IReadOnlyList<SessionRecord> rows)
+    {
+        var path = _dir.File("version1.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            connection.Open();
+            using var create = connection.CreateCommand();
+            create.CommandText = """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE actor_sessions (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    data BLOB NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    last_modified INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL);
+                CREATE INDEX actor_sessions_expires_at ON actor_sessions (expires_at);
+                PRAGMA user_version = 1;
+                """;
+            create.ExecuteNonQuery();
+            foreach (var row in rows)
+            {
+                using var insert = connection.CreateCommand();
+                insert.CommandText = "INSERT INTO actor_sessions VALUES ($id, $data, $created, $modified, $version, $expires)";
+                insert.Parameters.AddWithValue("$id", row.Id);
+                insert.Parameters.AddWithValue("$data", row.Data);
+                insert.Parameters.AddWithValue("$created", row.CreatedAt.UtcTicks);
+                insert.Parameters.AddWithValue("$modified", row.LastModified.UtcTicks);
+                insert.Parameters.AddWithValue("$version", row.Version);
+                insert.Parameters.AddWithValue("$expires", row.ExpiresAt.UtcTicks);
+                insert.ExecuteNonQuery();
+            }
+        }
+
+        return Task.FromResult<ISessionStore>(new SqliteSessionStore(new SqliteSessionStoreOptions { Path = path }));
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
@@ -37,5 +74,20 @@ public sealed class SqliteSessionStoreSpec : SessionStoreContract
         command.CommandText = "PRAGMA journal_mode";
 
         Assert.Equal("wal", command.ExecuteScalar());
+    }
+
+    [Fact]
+    public void Both_tables_are_keyed_by_session_id_without_rowid()
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID' ORDER BY name); PRAGMA user_version;";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        Assert.Equal("actor_session_items,actor_sessions", reader.GetString(0));
+        reader.NextResult();
+        reader.Read();
+        Assert.Equal(SqliteSessionStore.SchemaVersion, reader.GetInt32(0));
     }
 }

@@ -20,6 +20,26 @@ public sealed class SessionDataCodecSpec
     }
 
     [Fact]
+    public void Keys_kept_as_utf8_bytes_encode_to_what_the_session_would()
+    {
+        var data = SessionData.Empty.SetItem("b", [2]).SetItem("Zoë", [1, 1]).SetItem("", []);
+        var items = data.Select(e => KeyValuePair.Create(System.Text.Encoding.UTF8.GetBytes(e.Key), e.Value.ToArray())).Reverse().ToList();
+
+        Assert.True(SessionDataFormat.TryDecode(SessionDataFormat.EncodeUtf8(items), out var decoded, out var error), error);
+
+        Assert.Equal(data, decoded);
+    }
+
+    [Fact]
+    public void A_key_kept_as_bytes_that_are_not_utf8_is_refused_when_decoded()
+    {
+        var bytes = SessionDataFormat.EncodeUtf8([KeyValuePair.Create(new byte[] { 0xFF }, new byte[] { 1 })]);
+
+        Assert.False(SessionDataFormat.TryDecode(bytes, out _, out var error));
+        Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Fact]
     public void No_data_is_stored_as_an_empty_map()
     {
         Assert.True(SessionDataCodec.TryDecode(SessionDataCodec.Encode(SessionData.Empty), out var decoded, out _));

@@ -23,17 +23,19 @@ public abstract class StoreSpecBase : Akka.TestKit.Xunit2.TestKit
         MaxBackoff = TimeSpan.FromSeconds(8),
     };
 
-    protected StoreSpecBase()
+    /// <param name="storeAcceptsItemChanges">Whether the fake store takes writes of only what changed, or keeps whole rows.</param>
+    protected StoreSpecBase(bool storeAcceptsItemChanges = false)
         : base("""
             akka.loglevel = WARNING
             akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
             """)
     {
+        Store = new FakeSessionStore { AcceptsItemChanges = storeAcceptsItemChanges };
     }
 
     protected FakeTimeProvider Clock { get; } = new(Start);
 
-    protected FakeSessionStore Store { get; } = new();
+    protected FakeSessionStore Store { get; }
 
     protected TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
 

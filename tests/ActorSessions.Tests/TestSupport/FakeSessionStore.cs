@@ -5,7 +5,8 @@ namespace ActorSessions.Tests.TestSupport;
 
 /// <summary>
 /// An <see cref="ISessionStore"/> in memory with faults on demand: commits can be held (to see what groups
-/// behind them) and the store can be made to fail, deterministically.
+/// behind them) and the store can be made to fail, deterministically. It keeps whole rows; with
+/// <see cref="AcceptsItemChanges"/> it also takes writes of only what changed, and applies them to its rows.
 /// </summary>
 public sealed class FakeSessionStore : ISessionStore
 {
@@ -17,6 +18,8 @@ public sealed class FakeSessionStore : ISessionStore
     private int _probes;
 
     public ConcurrentDictionary<string, SessionRecord> Rows { get; } = new(StringComparer.Ordinal);
+
+    public bool AcceptsItemChanges { get; init; }
 
     /// <summary>When set, every call throws it (an outage).</summary>
     public Exception? Fault { get; set; }
@@ -91,7 +94,12 @@ public sealed class FakeSessionStore : ISessionStore
             _commits.Add([.. writes]);
             foreach (var write in writes)
             {
-                if (write.Record is { } record)
+                if (write.Items is { } items)
+                {
+                    Assert.True(AcceptsItemChanges, "a store of whole rows was sent a change");
+                    Rows[write.Id] = Apply(write.Id, write.Record!, items);
+                }
+                else if (write.Record is { } record)
                 {
                     Rows[write.Id] = record;
                 }
@@ -101,6 +109,18 @@ public sealed class FakeSessionStore : ISessionStore
                 }
             }
         }
+    }
+
+    private SessionRecord Apply(string id, SessionRecord stamps, SessionItemChanges items)
+    {
+        if (!Rows.TryGetValue(id, out var row))
+        {
+            throw new InvalidOperationException($"The session {id} has no row to change.");
+        }
+
+        Assert.True(SessionDataCodec.TryDecode(row.Data, out var data, out var error), error);
+        data = data.RemoveRange(items.Removed).SetItems(items.Set);
+        return stamps with { Data = SessionDataCodec.Encode(data) };
     }
 
     public async IAsyncEnumerable<SessionRecord> LoadAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
