@@ -32,7 +32,7 @@ public sealed class RecoveryLogSpec : IDisposable
         {
             await connection.OpenAsync();
             await using var corrupt = connection.CreateCommand();
-            corrupt.CommandText = "UPDATE actor_sessions SET data = x'FF0102' WHERE id = $id";
+            corrupt.CommandText = "UPDATE actor_session_items SET key = x'FF' WHERE session_id = $id"; // a key that is not UTF-8
             corrupt.Parameters.AddWithValue("$id", id);
             Assert.Equal(1, await corrupt.ExecuteNonQueryAsync());
         }

@@ -182,6 +182,9 @@ public sealed class SessionContainerStoreItemsSpec : StoreSpecBase
         await AwaitAvailable(container);
         Store.Fault = new IOException("the answer was lost");
         await AskFails(container, new OpenSession()); // the row may have landed
+
+        // Asked after the failure: answered once the container has handled it and started its probe timer.
+        Assert.False((await StoreStats(container)).Available);
         Store.Fault = null;
 
         Scheduler.Advance(StoreSettings.MinBackoff);
