@@ -48,22 +48,29 @@ public sealed class SessionRaceSpec
         return Cookies.SessionCookie(created).Value.Value!;
     }
 
+    /// <summary>Sends <paramref name="path"/> with the session's cookie, runs <paramref name="race"/> once the request has loaded the session, then lets the request go on.</summary>
+    private async Task<HttpResponseMessage> RacedAsync(HttpClient client, string path, string id, Func<Task> race)
+    {
+        var held = client.PostAsync(path, id);
+        await _loaded.Task;
+        await race();
+        _release.SetResult();
+        return await held;
+    }
+
     [Fact]
     public async Task A_write_whose_session_was_renewed_while_it_ran_is_refused_with_409_and_reaches_neither_session()
     {
         await using var app = await SessionTestApp.StartAsync(Endpoints);
         using var client = app.Raw();
         var id = await CreateAsync(client);
+        SessionRenewed? renewed = null;
 
-        var held = client.PostAsync("/held/b/2", id);
-        await _loaded.Task;
-        var renewed = await app.Container.RenewAsync(id);
-        _release.SetResult();
-        var response = await held;
+        var response = await RacedAsync(client, "/held/b/2", id, async () => renewed = await app.Container.RenewAsync(id));
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Empty(Cookies.SetCookies(response));
-        Assert.Null((await app.Container.GetAsync(renewed.Session.Id)).Session.GetString("b"));
+        Assert.Null((await app.Container.GetAsync(renewed!.Session.Id)).Session.GetString("b"));
         Assert.Equal(1, (await app.Container.GetStatsAsync()).Created);
     }
 
@@ -74,11 +81,7 @@ public sealed class SessionRaceSpec
         using var client = app.Raw();
         var id = await CreateAsync(client);
 
-        var held = client.PostAsync("/held/b/2", id);
-        await _loaded.Task;
-        await app.Container.DeleteAsync(id);
-        _release.SetResult();
-        var response = await held;
+        var response = await RacedAsync(client, "/held/b/2", id, () => app.Container.DeleteAsync(id));
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Empty(Cookies.SetCookies(response));
@@ -91,16 +94,13 @@ public sealed class SessionRaceSpec
         await using var app = await SessionTestApp.StartAsync(Endpoints);
         using var client = app.Raw();
         var id = await CreateAsync(client);
+        SessionRenewed? renewed = null;
 
-        var held = client.PostAsync("/held-login", id);
-        await _loaded.Task;
-        var renewed = await app.Container.RenewAsync(id);
-        _release.SetResult();
-        var response = await held;
+        var response = await RacedAsync(client, "/held-login", id, async () => renewed = await app.Container.RenewAsync(id));
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Empty(Cookies.SetCookies(response));
-        Assert.Null((await app.Container.GetAsync(renewed.Session.Id)).Session.GetString("user"));
+        Assert.Null((await app.Container.GetAsync(renewed!.Session.Id)).Session.GetString("user"));
         Assert.Equal(1, (await app.Container.GetStatsAsync()).Created);
     }
 
