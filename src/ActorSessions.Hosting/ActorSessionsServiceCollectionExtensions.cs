@@ -1,7 +1,6 @@
-using Akka.Actor;
-using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace ActorSessions.Hosting;
 
@@ -15,13 +14,16 @@ public static class ActorSessionsServiceCollectionExtensions
     /// registered in DI (else the system clock). One client is shared by every caller, so concurrent
     /// requests coalesce into batches; the service provider disposes it when it is disposed.
     /// </summary>
+    /// <remarks>
+    /// The client finds the container at its first call, so it can be injected anywhere, a hosted
+    /// service's constructor included, before the actor system has started. A host that registers it
+    /// without a container (no <c>WithActorSessions</c>) fails at start with a message that says what to add.
+    /// </remarks>
     public static IServiceCollection AddActorSessionsClient(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton<ISessionClient>(sp => new SessionClient(
-            sp.GetRequiredService<IRequiredActor<SessionContainer>>().ActorRef,
-            SessionSettings.Create(sp.GetRequiredService<ActorSystem>().Settings.Config),
-            sp.GetService<TimeProvider>()));
+        services.TryAddSingleton<ISessionClient>(sp => new ContainerSessionClient(sp));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ActorSessionsStartupCheck>());
         return services;
     }
 }

@@ -17,7 +17,6 @@ public sealed class SessionClientRegistrationSpec
 
         var client = host.Services.GetRequiredService<ISessionClient>();
 
-        Assert.IsType<SessionClient>(client);
         Assert.Same(client, host.Services.GetRequiredService<ISessionClient>());
         var opened = await client.OpenAsync().WaitAsync(Bound);
         var calls = Enumerable.Range(0, 32).Select(_ => client.OpenAsync(opened.Session.Id)).ToArray();
@@ -41,6 +40,70 @@ public sealed class SessionClientRegistrationSpec
 
         await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(Bound));
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_hosted_service_can_take_the_client_in_its_constructor_and_use_it_once_the_host_runs()
+    {
+        var builder = Host.CreateApplicationBuilder();
+
+        // Registered before the actor system, so it is built before the container exists.
+        builder.Services.AddSingleton<UsesTheClient>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UsesTheClient>());
+        builder.Services.AddAkka("sessions-hosting-spec", akka => akka.WithActorSessions());
+        builder.Services.AddActorSessionsClient();
+        using var host = builder.Build();
+
+        await host.StartAsync();
+
+        Assert.True((await host.Services.GetRequiredService<UsesTheClient>().Opened.WaitAsync(Bound)).IsNew);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_client_without_a_container_fails_the_start_saying_what_to_add()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAkka("sessions-hosting-spec", akka => akka.AddHocon("akka.loglevel = OFF", HoconAddMode.Prepend));
+        builder.Services.AddActorSessionsClient();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("WithActorSessions()", error.ToString(), StringComparison.Ordinal);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_client_without_an_actor_system_fails_the_start_saying_what_to_add()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddActorSessionsClient();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("AddAkka", error.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A hosted service that takes the client in its constructor, before the actor system starts, and opens a session once it runs.</summary>
+    private sealed class UsesTheClient(ISessionClient client) : BackgroundService
+    {
+        private readonly TaskCompletionSource<SessionOpened> _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<SessionOpened> Opened => _opened.Task;
+
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            try
+            {
+                _opened.SetResult(await client.OpenAsync(cancellationToken: stoppingToken));
+            }
+            catch (Exception e)
+            {
+                _opened.SetException(e);
+            }
+        }
     }
 
     private static async Task<IHost> StartAsync(FakeTimeProvider? time, TimeSpan? requestTimeout = null)
