@@ -11,6 +11,11 @@ public static class AkkaActorSessionsHostingExtensions
     /// resolves it. Settings come from <paramref name="configure"/>, then the application's HOCON, then
     /// the embedded <c>reference.conf</c>.
     /// </summary>
+    /// <remarks>
+    /// A planned stop is safe by default: Akka's CLR exit hook is turned off (unless the application's
+    /// HOCON says otherwise), so the host stops the actor system only after the requests in flight were
+    /// drained and their writes committed, and the container flushes its written-behind touches then.
+    /// </remarks>
     public static AkkaConfigurationBuilder WithActorSessions(this AkkaConfigurationBuilder builder, Action<ActorSessionsOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -24,6 +29,11 @@ public static class AkkaActorSessionsHostingExtensions
         }
 
         builder.AddHocon(SessionSettings.DefaultConfig, HoconAddMode.Append);
+
+        // The host stops the actor system (Akka.Hosting's hosted service) after the web server has drained
+        // the requests in flight, which still need the container to commit their writes; Akka's own CLR
+        // exit hook would stop it first. A default only: the application's HOCON can turn the hook back on.
+        builder.AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Append);
         builder.WithActors((system, registry, resolver) =>
         {
             var settings = SessionSettings.Create(system.Settings.Config);

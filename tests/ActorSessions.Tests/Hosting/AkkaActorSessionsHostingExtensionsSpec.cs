@@ -57,6 +57,14 @@ public sealed class AkkaActorSessionsHostingExtensionsSpec : IAsyncLifetime
     }
 
     [Fact]
+    public void A_planned_stop_is_left_to_the_host_Akkas_CLR_exit_hook_is_off()
+    {
+        var system = _host.Services.GetRequiredService<Akka.Actor.ActorSystem>();
+
+        Assert.False(system.Settings.Config.GetBoolean("akka.coordinated-shutdown.run-by-clr-shutdown-hook"));
+    }
+
+    [Fact]
     public async Task The_client_from_DI_talks_to_the_container_on_the_TimeProvider_from_DI()
     {
         var client = _host.Services.GetRequiredService<ISessionClient>();
