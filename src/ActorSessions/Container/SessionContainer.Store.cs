@@ -72,6 +72,10 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         _storeSettings = storeSettings ?? SessionStoreSettings.Default;
         _answerMargin = (long)((_storeSettings.CommitTimeout * 2).TotalSeconds * Stopwatch.Frequency);
         _backoff = _storeSettings.MinBackoff;
+        if (store is not null)
+        {
+            _metrics.AttachStore(PendingWrites, () => _storeAvailable && !_recovering);
+        }
 
         Receive<CommitSucceeded>(_ => OnCommitSucceeded());
         Receive<CommitFailed>(OnCommitFailed);
@@ -357,6 +361,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         var batch = _open;
         _open = new StoreBatch();
         var writes = batch.Writes = Materialize(batch);
+        batch.Started = Stopwatch.GetTimestamp();
         _inFlight = batch;
 
         // PipeTo fires when the store's task has really finished, so two commits never overlap.
@@ -475,6 +480,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
     {
         var batch = _inFlight!;
         _inFlight = null;
+        _metrics.Committed(Stopwatch.GetElapsedTime(batch.Started), batch.Writes!.Count);
         _commits++;
         _committedWrites += batch.Writes!.Count;
         _backoff = _storeSettings.MinBackoff;
@@ -495,6 +501,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         _open = new StoreBatch();
         _failedCommits++;
         _lastStoreFailure = error.Message;
+        _metrics.CommitFailed(Stopwatch.GetElapsedTime(inFlight.Started), inFlight.Writes!.Count, error);
         _log.Warning(
             "The session store failed a commit of {0} writes ({1}: {2}); {3} writes are undone and answered with a failure. Writes fail until the store is back; reads go on.",
             inFlight.Writes!.Count,
@@ -699,6 +706,9 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         });
     }
 
+    /// <summary>Writes not yet committed: in flight, queued, touches and rewrites waiting. Also read by the metrics' collection, off the actor's thread; counts only, so a stale one does no harm.</summary>
+    private int PendingWrites() => (_inFlight?.Dirty.Count ?? 0) + _open.Dirty.Count + _touched.Count + _rewrites.Count;
+
     private SessionStoreStats StoreStats() => new(
         _store is not null,
         _store is not null && _storeAvailable && !_recovering,
@@ -706,7 +716,7 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         _committedWrites,
         _failedCommits,
         _probes,
-        (_inFlight?.Dirty.Count ?? 0) + _open.Dirty.Count + _touched.Count + _rewrites.Count,
+        PendingWrites(),
         _recovered,
         _unreadable,
         _recoveryDuration,
@@ -727,6 +737,9 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         public List<PendingReply> Replies { get; } = [];
 
         public List<SessionWrite>? Writes { get; set; }
+
+        /// <summary>When its commit started, for the commit-duration metric.</summary>
+        public long Started { get; set; }
     }
 
     /// <summary>A batch's answer after a failed commit: the requests that wrote fail, the reads stand.</summary>
