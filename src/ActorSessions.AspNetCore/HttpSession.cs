@@ -258,6 +258,7 @@ public sealed class HttpSession : ISession
             return;
         }
 
+        using var activity = SessionActivities.Source.StartActivity("ActorSessions load");
         try
         {
             // An empty delta loads and touches at once: a request with a cookie slides the expiry even when
@@ -275,8 +276,11 @@ public sealed class HttpSession : ISession
         {
             _state = LoadState.Unavailable;
             _loadError = e;
+            SessionActivities.Failed(activity, e);
             throw;
         }
+
+        activity?.SetTag("actorsessions.session.found", _stored is not null);
     }
 
     /// <summary>
@@ -328,6 +332,22 @@ public sealed class HttpSession : ISession
 
         var update = TakeChanges();
         var created = _stored is null;
+        using var activity = SessionActivities.Source.StartActivity("ActorSessions commit");
+        activity?.SetTag("actorsessions.session.created", created);
+        activity?.SetTag("actorsessions.keys.changed", update.Set.Count + (update.Remove.IsDefault ? 0 : update.Remove.Length));
+        try
+        {
+            await StoreAsync(update, created).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            SessionActivities.Failed(activity, e);
+            throw;
+        }
+    }
+
+    private async Task StoreAsync(UpdateSession update, bool created)
+    {
         if (created)
         {
             await EstablishAsync().ConfigureAwait(false);
