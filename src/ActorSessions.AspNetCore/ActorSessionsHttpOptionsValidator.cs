@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace ActorSessions.AspNetCore;
 
-/// <summary>Reports invalid <see cref="ActorSessionsHttpOptions"/> when the options are first read, with the reason.</summary>
+/// <summary>Reports invalid <see cref="ActorSessionsHttpOptions"/> when the host starts (<c>ValidateOnStart</c>), with the option and the reason.</summary>
 internal sealed class ActorSessionsHttpOptionsValidator : IValidateOptions<ActorSessionsHttpOptions>
 {
     public ValidateOptionsResult Validate(string? name, ActorSessionsHttpOptions options)

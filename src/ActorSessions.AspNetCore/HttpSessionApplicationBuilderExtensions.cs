@@ -11,7 +11,7 @@ public static class HttpSessionApplicationBuilderExtensions
 {
     /// <summary>
     /// Serves <c>HttpContext.Session</c> from the session container for every request behind this point.
-    /// Needs <see cref="HttpSessionServiceCollectionExtensions.AddActorSessions"/> and a container started with
+    /// Needs <see cref="HttpSessionServiceCollectionExtensions.AddActorSessions(Microsoft.Extensions.DependencyInjection.IServiceCollection, Action{ActorSessionsHttpOptions}?)"/> and a container started with
     /// <c>WithActorSessions</c>. Put it before the endpoints that use the session, where ASP.NET Core's
     /// <c>UseSession</c> would go.
     /// </summary>

@@ -50,8 +50,7 @@ public static class SessionServer
 
         // The server does not say what it runs on.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-        builder.Services.AddOptions<ActorSessionsHttpOptions>().Bind(builder.Configuration.GetSection("ActorSessions:Http"));
-        builder.Services.AddActorSessions();
+        builder.Services.AddActorSessions(builder.Configuration.GetSection("ActorSessions:Http"));
         builder.Services.Configure<FormOptions>(FormBody.Limit);
 
         // Unhandled exceptions become a plain 500 problem (application/problem+json, no exception details);
