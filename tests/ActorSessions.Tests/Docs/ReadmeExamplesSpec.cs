@@ -1,5 +1,4 @@
 using Akka.TestKit.Xunit2;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ActorSessions.Tests.Docs;
 
@@ -7,16 +6,13 @@ namespace ActorSessions.Tests.Docs;
 public sealed class ReadmeExamplesSpec : TestKit
 {
     [Fact]
-    public async Task A_session_idle_for_30_minutes_is_gone()
+    public void The_readmes_TestKit_example_is_LoginSpec_as_it_compiles_here()
     {
-        var clock = new FakeTimeProvider();
-        var container = Sys.ActorOf(SessionContainer.Props(SessionSettings.Default, clock));
-        var opened = await container.Ask<SessionOpened>(new OpenSession(), TimeSpan.FromSeconds(3));
+        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+        var readme = File.ReadAllText(Path.Combine(root, "README.md")).ReplaceLineEndings("\n");
+        var spec = File.ReadAllText(Path.Combine(root, "tests", "ActorSessions.Tests", "Docs", "LoginSpec.cs")).ReplaceLineEndings("\n");
 
-        clock.Advance(TimeSpan.FromMinutes(30));
-
-        container.Tell(new GetSession(opened.Session.Id));
-        ExpectMsg<SessionNotFound>();
+        Assert.Contains("```csharp\n" + spec + "```", readme, StringComparison.Ordinal);
     }
 
     [Fact]
