@@ -4,7 +4,7 @@ using System.Text;
 namespace ActorSessions.Hosting;
 
 /// <summary>
-/// Options for <see cref="AkkaActorSessionsHostingExtensions.WithActorSessions"/>. A property left
+/// Options for <see cref="AkkaActorSessionsHostingExtensions.WithActorSessions(Akka.Hosting.AkkaConfigurationBuilder, Action{ActorSessionsOptions}?)"/>. A property left
 /// <see langword="null"/> keeps the value from the application's HOCON, or else the library default of
 /// <c>reference.conf</c>; a property that is set overrides both.
 /// </summary>

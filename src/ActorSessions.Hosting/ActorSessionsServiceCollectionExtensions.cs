@@ -9,7 +9,7 @@ public static class ActorSessionsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ISessionClient"/> as a singleton over the container that
-    /// <see cref="AkkaActorSessionsHostingExtensions.WithActorSessions"/> started, with the request
+    /// <see cref="AkkaActorSessionsHostingExtensions.WithActorSessions(Akka.Hosting.AkkaConfigurationBuilder, Action{ActorSessionsOptions}?)"/> started, with the request
     /// timeout of the actor system's <c>actor-sessions</c> settings, timed by a <see cref="TimeProvider"/>
     /// registered in DI (else the system clock). One client is shared by every caller, so concurrent
     /// requests coalesce into batches; the service provider disposes it when it is disposed.

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Akka.Hosting;
 
 namespace ActorSessions.Hosting;
@@ -21,6 +22,28 @@ public static class AkkaActorSessionsHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new ActorSessionsOptions();
         configure?.Invoke(options);
+        return builder.WithActorSessions(options);
+    }
+
+    /// <summary>
+    /// As <see cref="WithActorSessions(AkkaConfigurationBuilder, Action{ActorSessionsOptions}?)"/>, with the
+    /// options bound from <paramref name="configuration"/> (an <c>appsettings.json</c> section, the
+    /// environment, the command line), e.g. <c>builder.Configuration.GetSection("ActorSessions")</c> with
+    /// keys named as the options' properties (<c>IdleTimeout</c>, <c>MaxSessions</c>, <c>MaxMemory</c>, ...);
+    /// <paramref name="configure"/> runs after the binding. A value that cannot work fails the start.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithActorSessions(this AkkaConfigurationBuilder builder, IConfiguration configuration, Action<ActorSessionsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new ActorSessionsOptions();
+        configuration.Bind(options);
+        configure?.Invoke(options);
+        return builder.WithActorSessions(options);
+    }
+
+    private static AkkaConfigurationBuilder WithActorSessions(this AkkaConfigurationBuilder builder, ActorSessionsOptions options)
+    {
 
         var overrides = options.ToHocon();
         if (overrides.Length > 0)

@@ -6,7 +6,7 @@ namespace ActorSessions.Hosting;
 
 /// <summary>
 /// The <see cref="ISessionClient"/> DI hands out: a <see cref="SessionClient"/> over the container that
-/// <see cref="AkkaActorSessionsHostingExtensions.WithActorSessions"/> registers, found at the first call
+/// <see cref="AkkaActorSessionsHostingExtensions.WithActorSessions(Akka.Hosting.AkkaConfigurationBuilder, Action{ActorSessionsOptions}?)"/> registers, found at the first call
 /// (<see cref="IRequiredActor{TKey}.GetAsync"/>) rather than when the client is built. So it can be
 /// injected anywhere, a hosted service's constructor included, before the actor system has started.
 /// </summary>
