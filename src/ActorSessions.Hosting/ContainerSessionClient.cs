@@ -1,13 +1,14 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ActorSessions.Hosting;
 
 /// <summary>
 /// The <see cref="ISessionClient"/> DI hands out: a <see cref="SessionClient"/> over the container that
 /// <see cref="AkkaActorSessionsHostingExtensions.WithActorSessions(Akka.Hosting.AkkaConfigurationBuilder, Action{ActorSessionsOptions}?)"/> registers, found at the first call
-/// (<see cref="IRequiredActor{TKey}.GetAsync"/>) rather than when the client is built. So it can be
+/// (in the <see cref="ActorRegistry"/>, once the host has started) rather than when the client is built. So it can be
 /// injected anywhere, a hosted service's constructor included, before the actor system has started.
 /// </summary>
 internal sealed class ContainerSessionClient : ISessionClient, IDisposable
@@ -65,9 +66,20 @@ internal sealed class ContainerSessionClient : ISessionClient, IDisposable
 
     private async Task<SessionClient> ResolveAsync()
     {
-        // Waits for the actor system to start the container; a host without WithActorSessions never
-        // registers one, which ActorSessionsStartupCheck reports at start instead of this waiting for ever.
-        var container = await _services.GetRequiredService<IRequiredActor<SessionContainer>>().GetAsync().ConfigureAwait(false);
+        var registry = _services.GetRequiredService<ActorRegistry>();
+        if (!registry.TryGet<SessionContainer>(out var container))
+        {
+            // Called before the actor system has registered the container (from a hosted service that starts
+            // first): wait for the host to have started, when WithActors has run. Not the registry's own
+            // waiters, which a registration without overwrite does not complete in this Akka.Hosting.
+            await HostStartedAsync().ConfigureAwait(false);
+            if (!registry.TryGet<SessionContainer>(out container))
+            {
+                throw new InvalidOperationException(
+                    "ActorSessions has no session container: add .WithActorSessions() to the actor system, e.g. builder.Services.AddAkka(\"my-app\", akka => akka.WithActorSessions()).");
+            }
+        }
+
         var client = new SessionClient(
             container,
             SessionSettings.Create(_services.GetRequiredService<ActorSystem>().Settings.Config),
@@ -79,5 +91,19 @@ internal sealed class ContainerSessionClient : ISessionClient, IDisposable
         }
 
         return client;
+    }
+
+    private async Task HostStartedAsync()
+    {
+        if (_services.GetService<IHostApplicationLifetime>() is not { } lifetime)
+        {
+            return;
+        }
+
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = lifetime.ApplicationStopping.Register(() => started.TrySetException(
+            new InvalidOperationException("The host stopped before it had started; the session container is not there.")));
+        await started.Task.ConfigureAwait(false);
     }
 }
