@@ -306,6 +306,22 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         }
     }
 
+    /// <summary>
+    /// Call with the event of a change a write made (after <see cref="BeforeWrite"/>): without a store it is
+    /// applied now; with one, once the commit carrying the write is done and its replies are out, and never
+    /// if that commit fails (the change is undone). Effects follow what is durable, exactly once.
+    /// </summary>
+    private void AfterCommit(object @event)
+    {
+        if (_store is null)
+        {
+            Apply(@event);
+            return;
+        }
+
+        _open.Events.Add(@event);
+    }
+
     /// <summary>Call after an <see cref="OpenSession"/> touched an existing session: the touch is written behind.</summary>
     private void Touched(int slot)
     {
@@ -487,6 +503,12 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         foreach (var reply in batch.Replies)
         {
             reply.To.Tell(reply.Message);
+        }
+
+        // Then the effects, now that the changes are durable; a failed commit drops them with its changes.
+        foreach (var @event in batch.Events)
+        {
+            Apply(@event);
         }
 
         SendIfIdle();
@@ -735,6 +757,9 @@ public sealed partial class SessionContainer : IWithUnboundedStash
         public Dictionary<string, Image> Images { get; } = new(StringComparer.Ordinal);
 
         public List<PendingReply> Replies { get; } = [];
+
+        /// <summary>The events of its changes, applied (counted, measured, published) once it has committed.</summary>
+        public List<object> Events { get; } = [];
 
         public List<SessionWrite>? Writes { get; set; }
 

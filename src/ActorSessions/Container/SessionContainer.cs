@@ -272,11 +272,9 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         _table.Rename(slot, newId);
         _table.Touch(slot, now, WallTicks());
         _retiredIds.Add(renew.SessionId, now);
-        _renewed++;
-        _metrics.Ended(SessionEndReason.Renewed);
         var session = Snapshot(slot);
-        Publish(new SessionEnded(renew.SessionId, SessionEndReason.Renewed));
-        Publish(new SessionCreated(newId, session.CreatedAt, renew.SessionId));
+        AfterCommit(new SessionEnded(renew.SessionId, SessionEndReason.Renewed));
+        AfterCommit(new SessionCreated(newId, session.CreatedAt, renew.SessionId));
         return new SessionRenewed(session, renew.SessionId);
     }
 
@@ -425,9 +423,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
 
         BeforeWrite(id, SessionTable.None);
         _table.Add(id, created.Data, wall, now);
-        _created++;
-        _metrics.Created();
-        Publish(new SessionCreated(id, created.CreatedAt));
+        AfterCommit(new SessionCreated(id, created.CreatedAt));
         return null;
     }
 
@@ -453,15 +449,49 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         }
 
         _table.Remove(slot);
-        switch (reason)
+        if (reason == SessionEndReason.Deleted)
         {
-            case SessionEndReason.Expired: _expired++; break;
-            case SessionEndReason.Deleted: _deleted++; _retiredIds.Add(id, Now()); break;
-            case SessionEndReason.Evicted: _evicted++; break;
+            _retiredIds.Add(id, Now());
         }
 
-        _metrics.Ended(reason);
-        Publish(new SessionEnded(id, reason));
+        // Expiry is no write (the store's rows expire by themselves): it is told at once.
+        var ended = new SessionEnded(id, reason);
+        if (reason == SessionEndReason.Expired)
+        {
+            Apply(ended);
+        }
+        else
+        {
+            AfterCommit(ended);
+        }
+    }
+
+    /// <summary>
+    /// The effects of a change that happened: its counter, its metric and its event, in that order, once.
+    /// A renewal's <see cref="SessionCreated"/> counts as the renewal its <see cref="SessionEnded"/> counted.
+    /// </summary>
+    private void Apply(object @event)
+    {
+        switch (@event)
+        {
+            case SessionCreated { PreviousId: null }:
+                _created++;
+                _metrics.Created();
+                break;
+            case SessionEnded ended:
+                switch (ended.Reason)
+                {
+                    case SessionEndReason.Expired: _expired++; break;
+                    case SessionEndReason.Deleted: _deleted++; break;
+                    case SessionEndReason.Evicted: _evicted++; break;
+                    case SessionEndReason.Renewed: _renewed++; break;
+                }
+
+                _metrics.Ended(ended.Reason);
+                break;
+        }
+
+        Publish(@event);
     }
 
     private Session Snapshot(int slot)
