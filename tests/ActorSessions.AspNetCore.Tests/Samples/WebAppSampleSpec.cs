@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using ActorSessions.AspNetCore.Tests.Support;
 
 namespace ActorSessions.AspNetCore.Tests.Samples;
@@ -28,64 +26,21 @@ public sealed class WebAppSampleSpec
     [Fact]
     public async Task The_sample_counts_visits_in_the_session_and_renews_the_id_at_login()
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ActorSessions.Samples.WebApp.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        using var sample = Process.Start(start)!;
-        sample.OutputDataReceived += (_, _) => { };
-        sample.ErrorDataReceived += (_, _) => { };
-        sample.BeginOutputReadLine();
-        sample.BeginErrorReadLine();
-        try
-        {
-            using var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Wait };
-            var first = await UntilAnswered(client);
-            Assert.Equal("visit 1", await first.Content.ReadAsStringAsync());
+        await using var sample = ChildApp.Start("ActorSessions.Samples.WebApp.dll");
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = sample.Address, Timeout = Wait };
+        var first = await sample.FirstAnswerAsync(client, "/");
+        Assert.Equal("visit 1", await first.Content.ReadAsStringAsync());
 
-            // The sample's cookie is Secure (SecurePolicy = Always), which a client sends back over HTTPS only: sent by hand here.
-            var id = Cookies.SessionCookie(first).Value.Value!;
-            var second = await client.GetAsync("/", id);
-            Assert.Equal("visit 2", await second.Content.ReadAsStringAsync());
-            var login = await client.PostAsync("/login", id);
+        // The sample's cookie is Secure (SecurePolicy = Always), which a client sends back over HTTPS only: sent by hand here.
+        var id = Cookies.SessionCookie(first).Value.Value!;
+        var second = await client.GetAsync("/", id);
+        Assert.Equal("visit 2", await second.Content.ReadAsStringAsync());
+        var login = await client.PostAsync("/login", id);
 
-            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-            var renewed = Cookies.SessionCookie(login);
-            Assert.True(renewed.Secure);
-            Assert.NotEqual(id, renewed.Value.Value);
-            Assert.Equal("visit 3", await (await client.GetAsync("/", renewed.Value.Value)).Content.ReadAsStringAsync());
-        }
-        finally
-        {
-            if (!sample.HasExited)
-            {
-                sample.Kill(entireProcessTree: true);
-                await sample.WaitForExitAsync();
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<HttpResponseMessage> UntilAnswered(HttpClient client)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                return await client.GetAsync("/");
-            }
-            catch (HttpRequestException) when (clock.Elapsed < Wait)
-            {
-                await Task.Delay(100);
-            }
-        }
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var renewed = Cookies.SessionCookie(login);
+        Assert.True(renewed.Secure);
+        Assert.NotEqual(id, renewed.Value.Value);
+        Assert.Equal("visit 3", await (await client.GetAsync("/", renewed.Value.Value)).Content.ReadAsStringAsync());
     }
 }

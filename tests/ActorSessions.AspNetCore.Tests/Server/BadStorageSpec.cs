@@ -1,10 +1,5 @@
 using System.Net;
 using ActorSessions.AspNetCore.Tests.Support;
-using ActorSessions.Server;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ActorSessions.AspNetCore.Tests.Server;
@@ -17,7 +12,7 @@ public sealed class BadStorageSpec : IAsyncLifetime
 {
     private readonly string _data = Directory.CreateTempSubdirectory("actorsessions-bad-storage-").FullName;
     private readonly RecordingLoggerProvider _logs = new();
-    private WebApplication _app = null!;
+    private ServerFixture _server = null!;
     private HttpClient _client = null!;
 
     private string DatabasePath => Path.Combine(_data, "sessions.db");
@@ -25,22 +20,19 @@ public sealed class BadStorageSpec : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await File.WriteAllTextAsync(DatabasePath, new string('x', 8192));
-        _app = SessionServer.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        _server = new ServerFixture(builder =>
         {
-            builder.Logging.ClearProviders();
             builder.Logging.AddProvider(_logs);
             builder.Configuration["ActorSessions:SqlitePath"] = DatabasePath;
         });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+        await _server.InitializeAsync();
+        _client = _server.Visitor();
     }
 
     public async Task DisposeAsync()
     {
         _client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         Directory.Delete(_data, recursive: true);
     }
 

@@ -1,16 +1,9 @@
-using System.Diagnostics;
+using ActorSessions.AspNetCore.Tests.Support;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using ActorSessions.Server;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ActorSessions.AspNetCore.Tests.Server;
 
@@ -32,49 +25,50 @@ public sealed class GracefulStopSpec : IDisposable
     public async Task After_a_sigterm_under_load_every_write_answered_2xx_is_there_after_a_restart()
     {
         var path = Path.Combine(_data, "sessions.db");
-        var port = FreePort();
-        using var server = StartChild(port, path);
-        var address = new Uri($"http://127.0.0.1:{port}");
+        await using var server = ChildApp.Start(
+            "ActorSessions.Server.dll",
+            $"--ActorSessions:SqlitePath={path}",
+
+            // Every visitor comes from 127.0.0.1: the per-address limit on new sessions would refuse most.
+            "--ActorSessions:Http:NewSessionsPerMinute=");
+        using (var probe = new HttpClient { BaseAddress = server.Address, Timeout = Wait })
+        {
+            Assert.True((await server.FirstAnswerAsync(probe, "/healthz")).IsSuccessStatusCode);
+        }
+
+        var visitors = Enumerable.Range(0, Visitors).Select(_ => new Visitor(server.Address)).ToArray();
+        using var stop = new CancellationTokenSource(Wait);
+        var writing = visitors.Select(v => Task.Run(() => v.WriteAsync(stop.Token))).ToArray();
+
+        // A few stored writes each, then the planned stop while they keep writing.
+        while (visitors.Any(v => v.Acknowledged < 3) && !stop.IsCancellationRequested)
+        {
+            await Task.WhenAny(Task.WhenAll(writing), Task.Delay(20));
+        }
+
+        Assert.Equal(0, Kill(server.Process.Id, Sigterm));
+        await server.Process.WaitForExitAsync().WaitAsync(Wait);
+        await Task.WhenAll(writing).WaitAsync(Wait);
+        Assert.Equal(0, server.Process.ExitCode);
+
+        var restarted = new ServerFixture(builder => builder.Configuration["ActorSessions:SqlitePath"] = path);
+        await restarted.InitializeAsync();
         try
         {
-            await UntilHealthy(address);
-            var visitors = Enumerable.Range(0, Visitors).Select(_ => new Visitor(address)).ToArray();
-            using var stop = new CancellationTokenSource(Wait);
-            var writing = visitors.Select(v => Task.Run(() => v.WriteAsync(stop.Token))).ToArray();
-
-            // A few stored writes each, then the planned stop while they keep writing.
-            while (visitors.Any(v => v.Acknowledged < 3) && !stop.IsCancellationRequested)
-            {
-                await Task.WhenAny(Task.WhenAll(writing), Task.Delay(20));
-            }
-
-            Assert.Equal(0, Kill(server.Id, Sigterm));
-            await server.WaitForExitAsync().WaitAsync(Wait);
-            await Task.WhenAll(writing).WaitAsync(Wait);
-            Assert.Equal(0, server.ExitCode);
-
-            await using var restarted = await StartInProcess(path);
-            var restartedAddress = new Uri(restarted.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
             foreach (var visitor in visitors)
             {
                 Assert.True(visitor.Acknowledged >= 3);
-                var stored = await visitor.ReadAsync(restartedAddress);
+                var stored = await visitor.ReadAsync(restarted.BaseAddress);
 
                 // The last 2xx, or a later write whose answer never came (the connection closed under it).
                 Assert.True(
                     stored == visitor.LastAcknowledged || visitor.Unanswered.Contains(stored ?? string.Empty),
                     $"stored {stored}, last acknowledged {visitor.LastAcknowledged}");
             }
-
-            await restarted.StopAsync();
         }
         finally
         {
-            if (!server.HasExited)
-            {
-                server.Kill(entireProcessTree: true);
-                await server.WaitForExitAsync();
-            }
+            await restarted.DisposeAsync();
         }
     }
 
@@ -84,67 +78,6 @@ public sealed class GracefulStopSpec : IDisposable
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static Process StartChild(int port, string databasePath)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ActorSessions.Server.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        start.ArgumentList.Add($"--ActorSessions:SqlitePath={databasePath}");
-
-        // Every visitor comes from 127.0.0.1: the per-address limit on new sessions would refuse most.
-        start.ArgumentList.Add("--ActorSessions:Http:NewSessionsPerMinute=");
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task UntilHealthy(Uri address)
-    {
-        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                if ((await client.GetAsync("/healthz")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (deadline.Elapsed < Wait)
-            {
-            }
-            catch (TaskCanceledException) when (deadline.Elapsed < Wait)
-            {
-            }
-
-            Assert.True(deadline.Elapsed < Wait, "the server did not become healthy");
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task<WebApplication> StartInProcess(string databasePath)
-    {
-        var app = SessionServer.Build(["--urls", "http://127.0.0.1:0"], builder =>
-        {
-            builder.Logging.ClearProviders();
-            builder.Configuration["ActorSessions:SqlitePath"] = databasePath;
-        });
-        await app.StartAsync();
-        return app;
-    }
 
     /// <summary>One visitor writing increasing values to its own session until the server goes away.</summary>
     private sealed class Visitor(Uri address)

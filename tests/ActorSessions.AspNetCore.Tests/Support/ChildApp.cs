@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ActorSessions.AspNetCore.Tests.Support;
+
+/// <summary>
+/// A web app of this repository (the server, a sample) run as a child process on 127.0.0.1, from the
+/// test's own output folder: stopped by its id, killed if it is still there when the spec is done.
+/// </summary>
+internal sealed class ChildApp : IAsyncDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    private ChildApp(Process process, Uri address)
+    {
+        Process = process;
+        Address = address;
+    }
+
+    public Process Process { get; }
+
+    public Uri Address { get; }
+
+    /// <summary>Starts <paramref name="assembly"/> (a dll beside the tests) on a free port with <paramref name="arguments"/>.</summary>
+    public static ChildApp Start(string assembly, params string[] arguments)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+
+        // Read and dropped, so a full pipe never blocks the child.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ChildApp(process, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    /// <summary>The first answer to <paramref name="path"/> once the app listens, waiting at most 30 s for it to start.</summary>
+    public async Task<HttpResponseMessage> FirstAnswerAsync(HttpClient client, string path)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await client.GetAsync(path);
+            }
+            catch (HttpRequestException) when (clock.Elapsed < Wait && !Process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            await Process.WaitForExitAsync();
+        }
+
+        Process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
