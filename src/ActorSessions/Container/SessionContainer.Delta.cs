@@ -51,7 +51,7 @@ public sealed partial class SessionContainer
 
             BeforeWrite(update.SessionId, slot);
             MakeRoom(now, sessions: 0, SessionSize.Memory(bytes, data.Count) - SessionSize.Memory(bytesBefore, entry.Data.Count), except: slot);
-            _table.SetData(slot, data);
+            _table.SetData(slot, data, bytes, bytesBefore);
             entry.Version++;
         }
 

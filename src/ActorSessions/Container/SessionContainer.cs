@@ -209,7 +209,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
 
         BeforeWrite(save.Session.Id, slot);
         MakeRoom(now, sessions: 0, SessionSize.Memory(bytes, save.Session.Data.Count) - SessionSize.Memory(bytesBefore, entry.Data.Count), except: slot);
-        _table.SetData(slot, save.Session.Data);
+        _table.SetData(slot, save.Session.Data, bytes, bytesBefore);
         entry.Version++;
         _table.Touch(slot, now, WallTicks());
         return new SessionSaved(Snapshot(slot));

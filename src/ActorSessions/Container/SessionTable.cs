@@ -165,10 +165,13 @@ internal sealed partial class SessionTable
     }
 
     /// <summary>Replaces the data of the session in <paramref name="slot"/>, keeping <see cref="DataBytes"/> and <see cref="KeyCount"/> in step.</summary>
-    public void SetData(int slot, SessionData data)
+    public void SetData(int slot, SessionData data) => SetData(slot, data, SessionSize.Of(data), SessionSize.Of(this[slot].Data));
+
+    /// <summary>As <see cref="SetData(int, SessionData)"/>, with both sizes already counted by a write that checked its limits.</summary>
+    public void SetData(int slot, SessionData data, long bytes, long bytesBefore)
     {
         ref var e = ref this[slot];
-        DataBytes += SessionSize.Of(data) - SessionSize.Of(e.Data);
+        DataBytes += bytes - bytesBefore;
         KeyCount += data.Count - e.Data.Count;
         e.Data = data;
     }
@@ -382,7 +385,7 @@ internal sealed partial class SessionTable
 
         /// <summary>
         /// The data; empty (no array) until the first write, so an empty session holds no map. Change it
-        /// only through <see cref="SetData"/>, which keeps <see cref="DataBytes"/> and <see cref="KeyCount"/>.
+        /// only through <see cref="SetData(int, SessionData)"/>, which keeps <see cref="DataBytes"/> and <see cref="KeyCount"/>.
         /// </summary>
         public SessionData Data;
 
