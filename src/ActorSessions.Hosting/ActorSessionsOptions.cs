@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 using System.Globalization;
 using System.Text;
 

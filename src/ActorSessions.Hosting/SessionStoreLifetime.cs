@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 using Akka;
 using Akka.Actor;
 using Akka.Event;

@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;

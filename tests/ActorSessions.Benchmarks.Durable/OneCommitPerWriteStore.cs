@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 namespace ActorSessions.Benchmarks.Durable;
 
 /// <summary>

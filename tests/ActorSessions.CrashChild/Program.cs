@@ -7,6 +7,7 @@
 // Takes SQLite's write lock on the file (BEGIN IMMEDIATE), prints "LOCKED", holds it until a line (or the
 // end of input) arrives on stdin, then rolls back and prints "RELEASED": another process locking the
 // database for as long as a fault test needs.
+using ActorSessions.Storage;
 using System.Globalization;
 using ActorSessions;
 using ActorSessions.PostgreSql;

@@ -109,7 +109,7 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
     }
 
     /// <summary>Whether the container's answer to <paramref name="request"/> waits for a commit: anything but a read or the opening of a session that exists.</summary>
-    internal static bool WaitsForCommit(object request) =>
+    internal static bool WaitsForCommit(ISessionRequest request) =>
         request is not (GetSession or OpenSession { SessionId: not null } or UpdateSession { IsTouchOnly: true });
 
     private static long FirstAnswerBy(IPendingCall[] calls)
@@ -125,9 +125,9 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
         return 0;
     }
 
-    private object[] Requests()
+    private ISessionRequest[] Requests()
     {
-        var requests = new object[_calls.Length];
+        var requests = new ISessionRequest[_calls.Length];
         for (var i = 0; i < requests.Length; i++)
         {
             requests[i] = _calls[i].Request;

@@ -4,7 +4,7 @@ namespace ActorSessions;
 internal interface IPendingCall
 {
     /// <summary>The request to send the container.</summary>
-    object Request { get; }
+    ISessionRequest Request { get; }
 
     /// <summary>When the call times out, counted in ticks of the client's timeout timer.</summary>
     long Deadline { get; }

@@ -22,13 +22,13 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
     private CancellationTokenRegistration _cancellation;
     private int _claimed;
 
-    public PendingCall(object request)
+    public PendingCall(ISessionRequest request)
         : base(TaskCreationOptions.None)
     {
         Request = request;
     }
 
-    public object Request { get; }
+    public ISessionRequest Request { get; }
 
     public long Deadline { get; set; }
 

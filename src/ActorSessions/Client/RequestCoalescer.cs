@@ -67,7 +67,7 @@ internal sealed class RequestCoalescer : IDisposable
     }
 
     /// <summary>Queues <paramref name="request"/> and sends it now, alone or with others, if a place is free.</summary>
-    public Task<T> Call<T>(object request, CancellationToken cancellationToken)
+    public Task<T> Call<T>(ISessionRequest request, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {

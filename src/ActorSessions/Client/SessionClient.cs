@@ -103,8 +103,8 @@ public sealed class SessionClient : ISessionClient, IDisposable
     /// container's exception; an answer other than <typeparamref name="T"/> with <see cref="Unexpected"/>.
     /// </summary>
     private Task<T> AskAsync<T>(object request, CancellationToken cancellationToken) =>
-        request is OpenSession or GetSession or SaveSession or UpdateSession or DeleteSession or RenewSessionId
-            ? _coalescer.Call<T>(request, cancellationToken)
+        request is ISessionRequest aboutOneSession
+            ? _coalescer.Call<T>(aboutOneSession, cancellationToken)
             : AskAloneAsync<T>(request, cancellationToken);
 
     private async Task<T> AskAloneAsync<T>(object request, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Akka.Actor;

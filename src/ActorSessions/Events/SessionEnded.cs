@@ -6,4 +6,4 @@ namespace ActorSessions;
 /// </summary>
 /// <param name="SessionId">The id that ended.</param>
 /// <param name="Reason">Why it ended.</param>
-public sealed record SessionEnded(string SessionId, SessionEndReason Reason);
+public sealed record SessionEnded(string SessionId, SessionEndReason Reason) : ISessionMessage;

@@ -7,4 +7,4 @@ namespace ActorSessions;
 /// revives a session. Answered with <see cref="TimeAdjusted"/>.
 /// </summary>
 /// <param name="Delta">How far the wall clock moved.</param>
-public sealed record AdjustTime(TimeSpan Delta);
+public sealed record AdjustTime(TimeSpan Delta) : ISessionMessage;

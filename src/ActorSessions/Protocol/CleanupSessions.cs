@@ -6,7 +6,7 @@ namespace ActorSessions;
 /// <see cref="SessionSettings.CleanupBatchSize"/> so other requests are served in between.
 /// Answered with <see cref="SessionsCleanedUp"/> once the whole cleanup is done.
 /// </summary>
-public sealed record CleanupSessions
+public sealed record CleanupSessions : ISessionMessage
 {
     /// <summary>The one instance; the message carries no data.</summary>
     public static CleanupSessions Instance { get; } = new();

@@ -5,4 +5,4 @@ namespace ActorSessions;
 /// Answered with <see cref="SessionFound"/> or <see cref="SessionNotFound"/>.
 /// </summary>
 /// <param name="SessionId">The session to read.</param>
-public sealed record GetSession(string SessionId);
+public sealed record GetSession(string SessionId) : ISessionRequest;

@@ -8,4 +8,4 @@ namespace ActorSessions;
 /// limits, with <see cref="Akka.Actor.Status.Failure"/> carrying a <see cref="SessionTooLargeException"/>.
 /// </summary>
 /// <param name="SessionId">The id a client presented, or <see langword="null"/> for a new session.</param>
-public sealed record OpenSession(string? SessionId = null);
+public sealed record OpenSession(string? SessionId = null) : ISessionRequest;

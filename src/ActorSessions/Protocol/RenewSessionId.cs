@@ -6,4 +6,4 @@ namespace ActorSessions;
 /// Answered with <see cref="SessionRenewed"/> or <see cref="SessionNotFound"/>.
 /// </summary>
 /// <param name="SessionId">The session to renew.</param>
-public sealed record RenewSessionId(string SessionId);
+public sealed record RenewSessionId(string SessionId) : ISessionRequest;

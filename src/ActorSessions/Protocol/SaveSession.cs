@@ -10,4 +10,4 @@ namespace ActorSessions;
 /// </summary>
 /// <param name="Session">The session to store; only its <see cref="Session.Id"/>, <see cref="Session.Version"/> and data are read.</param>
 /// <param name="CheckVersion">Refuse the write when the session was saved by someone else since it was read.</param>
-public sealed record SaveSession(Session Session, bool CheckVersion = false);
+public sealed record SaveSession(Session Session, bool CheckVersion = false) : ISessionRequest;

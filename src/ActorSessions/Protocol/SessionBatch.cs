@@ -18,7 +18,7 @@ namespace ActorSessions;
 /// is <see langword="null"/>, or longer than <see cref="MaxRequests"/>, is refused as a whole.</para>
 /// </remarks>
 /// <param name="Requests">The requests, answered in this order.</param>
-public sealed record SessionBatch(IReadOnlyList<object> Requests)
+public sealed record SessionBatch(IReadOnlyList<ISessionRequest> Requests) : ISessionMessage
 {
     /// <summary>
     /// The most requests one batch may carry: one batch is one actor turn, and a turn that long would

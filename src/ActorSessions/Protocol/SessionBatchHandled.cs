@@ -6,4 +6,4 @@ namespace ActorSessions;
 /// <see cref="SessionNotFound"/>, ...), or a <see cref="Akka.Actor.Status.Failure"/> for a request the
 /// container could not accept.
 /// </param>
-public sealed record SessionBatchHandled(IReadOnlyList<object> Replies);
+public sealed record SessionBatchHandled(IReadOnlyList<object> Replies) : ISessionMessage;

@@ -2,7 +2,7 @@ namespace ActorSessions;
 
 /// <summary>The answer when the container does not hold the requested session (it never did, it expired, or it was deleted or renewed).</summary>
 /// <param name="SessionId">The id the request named.</param>
-public sealed record SessionNotFound(string SessionId)
+public sealed record SessionNotFound(string SessionId) : ISessionMessage
 {
     /// <summary>
     /// <see langword="true"/> when the container ended this id a moment ago by a logout (<see cref="DeleteSession"/>)

@@ -17,7 +17,7 @@ public sealed record SessionStats(
     long Evicted,
     long Renewed,
     TimeSpan LastCleanupDuration,
-    int LastCleanupRemoved)
+    int LastCleanupRemoved) : ISessionMessage
 {
     /// <summary>
     /// The bytes of data held, over every session: keys at two bytes a character plus values, as

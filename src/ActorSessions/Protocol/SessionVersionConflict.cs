@@ -6,4 +6,4 @@ namespace ActorSessions;
 /// </summary>
 /// <param name="Current">The session as the container holds it now.</param>
 /// <param name="AttemptedVersion">The version the refused write was based on.</param>
-public sealed record SessionVersionConflict(Session Current, long AttemptedVersion);
+public sealed record SessionVersionConflict(Session Current, long AttemptedVersion) : ISessionMessage;

@@ -21,7 +21,7 @@ public sealed record UpdateSession(
     string SessionId,
     SessionData Set = default,
     ImmutableArray<string> Remove = default,
-    bool Clear = false)
+    bool Clear = false) : ISessionRequest
 {
     /// <summary><see langword="true"/> when the update would change nothing and only touches the session.</summary>
     public bool IsTouchOnly => !Clear && Set.IsEmpty && Remove.IsDefaultOrEmpty;

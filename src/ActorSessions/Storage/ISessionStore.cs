@@ -1,4 +1,4 @@
-namespace ActorSessions;
+namespace ActorSessions.Storage;
 
 /// <summary>
 /// Where a <see cref="SessionContainer"/> makes its sessions durable. The container stays the one owner

@@ -1,4 +1,4 @@
-namespace ActorSessions;
+namespace ActorSessions.Storage;
 
 /// <summary>
 /// The encoding of <see cref="SessionRecord.Data"/>, for stores that keep a session's keys apart rather

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace ActorSessions;
+namespace ActorSessions.Storage;
 
 /// <summary>
 /// What one commit changes in the keys of a session whose row the store already holds: the keys set (with

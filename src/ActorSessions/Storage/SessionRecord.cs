@@ -1,4 +1,4 @@
-namespace ActorSessions;
+namespace ActorSessions.Storage;
 
 /// <summary>One row of an <see cref="ISessionStore"/>: a session as the store keeps it.</summary>
 /// <param name="Id">The session id: the row's key.</param>

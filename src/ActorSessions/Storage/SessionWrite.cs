@@ -1,4 +1,4 @@
-namespace ActorSessions;
+namespace ActorSessions.Storage;
 
 /// <summary>One change in an <see cref="ISessionStore.CommitAsync"/> transaction.</summary>
 /// <param name="Id">The session id.</param>

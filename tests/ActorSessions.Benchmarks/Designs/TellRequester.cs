@@ -92,7 +92,7 @@ internal sealed class TellRequester : UntypedActor
         _started = Stopwatch.GetTimestamp();
         if (_batch > 1)
         {
-            var requests = new object[_batch];
+            var requests = new ISessionRequest[_batch];
             for (var i = 0; i < requests.Length; i++)
             {
                 requests[i] = new OpenSession(_kind == Kind.New ? null : _ids[_random.Next(_ids.Length)]);

@@ -38,7 +38,7 @@ public class ContainerTurnBenchmarks
         for (var made = 0; made < Sessions; made += SessionBatch.MaxRequests)
         {
             var count = Math.Min(SessionBatch.MaxRequests, Sessions - made);
-            _container.Tell(new SessionBatch(Enumerable.Range(0, count).Select(_ => (object)new OpenSession()).ToArray()), collector);
+            _container.Tell(new SessionBatch(Enumerable.Range(0, count).Select(_ => (ISessionRequest)new OpenSession()).ToArray()), collector);
         }
 
         var ids = collector.Ids.ToArray();
@@ -84,7 +84,7 @@ public class ContainerTurnBenchmarks
         }
     }
 
-    private static object[] Pick(string[] ids, Random random, Func<string, object> request) =>
+    private static ISessionRequest[] Pick(string[] ids, Random random, Func<string, ISessionRequest> request) =>
         Enumerable.Range(0, Batch).Select(_ => request(ids[random.Next(ids.Length)])).ToArray();
 
     /// <summary>Receives the replies that create the sessions, to learn their ids.</summary>

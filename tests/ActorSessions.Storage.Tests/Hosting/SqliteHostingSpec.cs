@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 using ActorSessions.Hosting;
 using ActorSessions.Sqlite;
 using ActorSessions.Storage.Tests.TestSupport;

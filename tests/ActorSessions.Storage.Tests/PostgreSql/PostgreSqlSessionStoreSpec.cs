@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 using ActorSessions.PostgreSql;
 using ActorSessions.Storage.Tests.TestSupport;
 

@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 using ActorSessions.Sqlite;
 using ActorSessions.Storage.Tests.TestSupport;
 using Microsoft.Data.Sqlite;

@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 namespace ActorSessions.Storage.Tests.TestSupport;
 
 /// <summary>A container over a real store in an actor system of its own, with short backoffs for the fault tests.</summary>

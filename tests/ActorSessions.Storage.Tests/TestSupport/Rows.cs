@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 namespace ActorSessions.Storage.Tests.TestSupport;
 
 public static class Rows

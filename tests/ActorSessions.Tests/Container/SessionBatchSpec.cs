@@ -85,8 +85,8 @@ public sealed class SessionBatchSpec : TestKit
         _container.Tell(new SessionBatch(
         [
             null!,
-            CleanupSessions.Instance,
-            new SessionBatch([new OpenSession()]),
+            new ForeignRequest(),
+            new SaveSession(null!),
             new GetSession(""),
             new OpenSession(session.Id),
         ]));
@@ -130,7 +130,7 @@ public sealed class SessionBatchSpec : TestKit
     [Fact]
     public void A_batch_longer_than_the_limit_is_refused_as_a_whole()
     {
-        var requests = Enumerable.Range(0, SessionBatch.MaxRequests + 1).Select(_ => (object)new OpenSession()).ToArray();
+        var requests = Enumerable.Range(0, SessionBatch.MaxRequests + 1).Select(_ => (ISessionRequest)new OpenSession()).ToArray();
 
         _container.Tell(new SessionBatch(requests));
 
@@ -174,4 +174,7 @@ public sealed class SessionBatchSpec : TestKit
         _container.Tell(GetSessionStats.Instance);
         Assert.Equal(count, ExpectMsg<SessionStats>().Count);
     }
+
+    /// <summary>A request type the container does not know: a batch can carry it only because the marker is public.</summary>
+    private sealed record ForeignRequest : ISessionRequest;
 }

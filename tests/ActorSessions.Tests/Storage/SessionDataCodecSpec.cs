@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 namespace ActorSessions.Tests.Storage;
 
 public sealed class SessionDataCodecSpec

@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 using System.Collections.Immutable;
 using Akka.TestKit;
 using ActorSessions.Tests.TestSupport;

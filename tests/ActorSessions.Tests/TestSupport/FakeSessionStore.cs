@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 

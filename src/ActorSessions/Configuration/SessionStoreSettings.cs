@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 using Akka.Configuration;
 
 namespace ActorSessions;

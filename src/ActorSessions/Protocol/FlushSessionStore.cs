@@ -6,7 +6,7 @@ namespace ActorSessions;
 /// or <see cref="Akka.Actor.Status.Failure"/> with a <see cref="SessionStoreUnavailableException"/>.
 /// A container without a store answers at once. Useful before a planned shutdown.
 /// </summary>
-public sealed record FlushSessionStore
+public sealed record FlushSessionStore : ISessionMessage
 {
     /// <summary>The one instance; the message carries no data.</summary>
     public static FlushSessionStore Instance { get; } = new();

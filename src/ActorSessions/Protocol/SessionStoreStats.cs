@@ -23,4 +23,4 @@ public sealed record SessionStoreStats(
     int RecoveredSessions,
     int UnreadableRows,
     TimeSpan RecoveryDuration,
-    string? LastFailure);
+    string? LastFailure) : ISessionMessage;
