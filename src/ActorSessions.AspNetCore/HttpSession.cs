@@ -261,9 +261,9 @@ public sealed class HttpSession : ISession
         using var activity = SessionActivities.Source.StartActivity("ActorSessions load");
         try
         {
-            // An empty delta loads and touches at once: a request with a cookie slides the expiry even when
-            // the endpoint never reads the session, and an unknown id creates nothing.
-            _stored = (await WithTimeout(ct => _client.UpdateAsync(new UpdateSession(_presentedId), ct), "loading", cancellationToken).ConfigureAwait(false)).Session;
+            // Loads and touches at once: a request with a cookie slides the expiry even when the endpoint
+            // never reads the session, and an unknown id creates nothing. Not a write: never waits for a commit.
+            _stored = (await WithTimeout(ct => _client.TouchAsync(_presentedId, ct), "loading", cancellationToken).ConfigureAwait(false)).Session;
             _state = LoadState.Loaded;
         }
         catch (SessionNotFoundException e)
@@ -350,29 +350,14 @@ public sealed class HttpSession : ISession
     {
         if (created)
         {
-            await EstablishAsync().ConfigureAwait(false);
+            // One request, one commit: the new session with its first keys, under a fresh id.
+            await CreateAsync(update).ConfigureAwait(false);
+            return;
         }
 
         try
         {
             _stored = (await Write(() => _client.UpdateAsync(update with { SessionId = _stored!.Id }, CancellationToken.None), "stored").ConfigureAwait(false)).Session;
-        }
-        catch (SessionNotFoundException) when (created)
-        {
-            // Nobody else holds the id of a session this request just created, so only eviction can have
-            // taken it (a container at max-sessions under a flood of new sessions): one more try.
-            await EstablishAsync().ConfigureAwait(false);
-            try
-            {
-                _stored = (await Write(() => _client.UpdateAsync(update with { SessionId = _stored!.Id }, CancellationToken.None), "stored").ConfigureAwait(false)).Session;
-            }
-            catch (SessionNotFoundException e)
-            {
-                _stored = null;
-                IsNew = false;
-                _cookie = CookieAction.None;
-                throw new SessionUnavailableException("The session container is full: the new session was evicted before its data could be stored. Nothing was stored.", e);
-            }
         }
         catch (SessionNotFoundException)
         {
@@ -556,7 +541,7 @@ public sealed class HttpSession : ISession
         _context.Features.Set<IHttpResponseBodyFeature>(_gate);
     }
 
-    private async Task EstablishAsync()
+    private async Task CreateAsync(UpdateSession changes)
     {
         if (_newSessions is not null)
         {
@@ -571,7 +556,8 @@ public sealed class HttpSession : ISession
             }
         }
 
-        var opened = await Write(() => _client.OpenAsync(null, CancellationToken.None), "created").ConfigureAwait(false);
+        var create = new CreateSession(changes.Set, changes.Remove, changes.Clear);
+        var opened = await Write(() => _client.CreateAsync(create, CancellationToken.None), "created").ConfigureAwait(false);
         _stored = opened.Session;
         IsNew = true;
         _cookie = CookieAction.Set;

@@ -54,7 +54,7 @@ public sealed class ActorSessionsOptions
     /// <summary>The container's clock; when <see langword="null"/>, a <see cref="System.TimeProvider"/> registered in DI, else the system clock.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
-    /// <summary>The seed's <c>_createSession</c>: shapes every new session, e.g. with initial data. See <see cref="SessionContainer.Props(SessionSettings, TimeProvider?, Func{Session, Session}?)"/>.</summary>
+    /// <summary>The seed's <c>_createSession</c>: shapes every new session, e.g. with initial data. See <see cref="SessionContainerOptions.SessionFactory"/>.</summary>
     public Func<Session, Session>? SessionFactory { get; set; }
 
     /// <summary>

@@ -72,7 +72,14 @@ public static class AkkaActorSessionsHostingExtensions
 
             var store = options.SessionStore?.Invoke(system);
             var container = system.ActorOf(
-                SessionContainer.Props(settings, time, options.SessionFactory, store, storeSettings),
+                SessionContainer.Props(new SessionContainerOptions(settings)
+                {
+                    TimeProvider = time,
+                    SessionFactory = options.SessionFactory,
+                    Store = store,
+                    StoreSettings = storeSettings,
+                    LoggerFactory = resolver.GetService<Microsoft.Extensions.Logging.ILoggerFactory>(),
+                }),
                 options.ActorName ?? ActorSessionsOptions.DefaultActorName);
             registry.Register<SessionContainer>(container);
             if (store is not null)

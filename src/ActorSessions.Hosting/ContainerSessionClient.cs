@@ -51,6 +51,14 @@ internal sealed class ContainerSessionClient : ISessionClient, IDisposable
     public Task<SessionSaved> UpdateAsync(UpdateSession update, CancellationToken cancellationToken = default) =>
         _client is { } c ? c.UpdateAsync(update, cancellationToken) : Later(c => c.UpdateAsync(update, cancellationToken), cancellationToken);
 
+    /// <inheritdoc />
+    public Task<SessionFound> TouchAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        _client is { } c ? c.TouchAsync(sessionId, cancellationToken) : Later(c => c.TouchAsync(sessionId, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SessionOpened> CreateAsync(CreateSession create, CancellationToken cancellationToken = default) =>
+        _client is { } c ? c.CreateAsync(create, cancellationToken) : Later(c => c.CreateAsync(create, cancellationToken), cancellationToken);
+
     public void Dispose()
     {
         _disposed = true;

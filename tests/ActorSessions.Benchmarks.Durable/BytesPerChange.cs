@@ -58,7 +58,7 @@ internal static class BytesPerChange
     {
         var store = open();
         using var system = ActorSystem.Create("bytes", "akka.loglevel = WARNING");
-        var container = system.ActorOf(SessionContainer.Props(SessionSettings.Default, null, null, store, SessionStoreSettings.Default));
+        var container = system.ActorOf(SessionContainer.Props(new SessionContainerOptions(SessionSettings.Default) { Store = store, StoreSettings = SessionStoreSettings.Default }));
         var timeout = TimeSpan.FromSeconds(60);
         var random = new Random(12345);
         var key = Enumerable.Range(0, Keys).Select(k => $"key-{k:D2}").ToArray();

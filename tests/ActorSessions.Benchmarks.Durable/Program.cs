@@ -115,7 +115,7 @@ async Task<SaveResult> Saves(string storeName, string mode, int callers, Func<IS
     var inner = open();
     ISessionStore store = wrap ? new OneCommitPerWriteStore(inner) : inner;
     using var system = ActorSystem.Create("bench", "akka.loglevel = WARNING");
-    var container = system.ActorOf(SessionContainer.Props(SessionSettings.Default, null, null, store, SessionStoreSettings.Default));
+    var container = system.ActorOf(SessionContainer.Props(new SessionContainerOptions(SessionSettings.Default) { Store = store, StoreSettings = SessionStoreSettings.Default }));
     var timeout = TimeSpan.FromSeconds(60);
 
     // Each caller saves its own session: a page view that changes the session, over and over.
@@ -193,7 +193,7 @@ async Task<string> Restart(string storeName, Func<bool, ISessionStore> open, int
     var reopened = open(false);
     using var system = ActorSystem.Create("restart", "akka.loglevel = WARNING");
     var started = Stopwatch.StartNew();
-    var container = system.ActorOf(SessionContainer.Props(SessionSettings.Default, null, null, reopened, SessionStoreSettings.Default));
+    var container = system.ActorOf(SessionContainer.Props(new SessionContainerOptions(SessionSettings.Default) { Store = reopened, StoreSettings = SessionStoreSettings.Default }));
     var stats = await container.Ask<SessionStats>(GetSessionStats.Instance, TimeSpan.FromMinutes(5));
     var elapsed = started.Elapsed;
     GC.Collect();

@@ -34,7 +34,7 @@ ISessionStore store = args[0] switch
 };
 
 using var system = ActorSystem.Create("crash-child", "akka.loglevel = WARNING");
-var container = system.ActorOf(SessionContainer.Props(SessionSettings.Default, null, null, store, SessionStoreSettings.Default));
+var container = system.ActorOf(SessionContainer.Props(new SessionContainerOptions(SessionSettings.Default) { Store = store, StoreSettings = SessionStoreSettings.Default }));
 var timeout = TimeSpan.FromSeconds(30);
 var output = Console.Out;
 

@@ -110,7 +110,7 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
 
     /// <summary>Whether the container's answer to <paramref name="request"/> waits for a commit: anything but a read or the opening of a session that exists.</summary>
     internal static bool WaitsForCommit(ISessionRequest request) =>
-        request is not (GetSession or OpenSession { SessionId: not null } or UpdateSession { IsTouchOnly: true });
+        request is not (GetSession or TouchSession or OpenSession { SessionId: not null } or UpdateSession { IsTouchOnly: true });
 
     private static long FirstAnswerBy(IPendingCall[] calls)
     {

@@ -38,4 +38,15 @@ public interface ISessionClient
     /// <summary>Sends <see cref="UpdateSession"/>: a delta save that writes only the keys it names, or only touches the session.</summary>
     /// <exception cref="SessionNotFoundException">The container does not hold the session.</exception>
     Task<SessionSaved> UpdateAsync(UpdateSession update, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Loads the session <paramref name="sessionId"/> for a request that came back with it, and touches it
+    /// (<see cref="TouchSession"/>); creates nothing. Not a write: it never waits for a store.
+    /// </summary>
+    /// <exception cref="SessionNotFoundException">The container does not hold the session (never issued, expired or ended).</exception>
+    Task<SessionFound> TouchAsync(string sessionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a session with its first keys in one request and one commit (<see cref="CreateSession"/>).</summary>
+    /// <exception cref="SessionTooLargeException">The new session would pass the container's limits; nothing was created.</exception>
+    Task<SessionOpened> CreateAsync(CreateSession create, CancellationToken cancellationToken = default);
 }

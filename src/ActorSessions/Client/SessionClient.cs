@@ -152,4 +152,15 @@ public sealed class SessionClient : ISessionClient, IDisposable
         ArgumentNullException.ThrowIfNull(update);
         return AskAsync<SessionSaved>(update, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task<SessionFound> TouchAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        AskAsync<SessionFound>(new TouchSession(sessionId), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SessionOpened> CreateAsync(CreateSession create, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        return AskAsync<SessionOpened>(create, cancellationToken);
+    }
 }

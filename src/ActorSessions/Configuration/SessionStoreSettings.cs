@@ -69,6 +69,18 @@ public sealed record SessionStoreSettings
     } = 10_000;
 
     /// <summary>
+    /// The longest recovering the sessions from the store at start may take. Past it the attempt is
+    /// cancelled, requests are answered with a <see cref="SessionStoreUnavailableException"/> saying so, and
+    /// recovery starts again after a backoff.
+    /// </summary>
+    /// <value>5 minutes (<c>recovery-timeout</c>): about 40 times what 1,000,000 sessions take from SQLite here.</value>
+    public TimeSpan RecoveryTimeout
+    {
+        get;
+        init => field = SettingsGuard.Positive(value, nameof(RecoveryTimeout));
+    } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// Reads the <c>actor-sessions.store</c> section of <paramref name="config"/>; a key it lacks takes its
     /// default from <c>reference.conf</c>.
     /// </summary>
@@ -87,6 +99,7 @@ public sealed record SessionStoreSettings
                 MaxBackoff = section.GetTimeSpan("max-backoff", allowInfinite: false),
                 CleanupGrace = section.GetTimeSpan("cleanup-grace", allowInfinite: false),
                 CleanupBatchSize = section.GetInt("cleanup-batch-size"),
+                RecoveryTimeout = section.GetTimeSpan("recovery-timeout", allowInfinite: false),
             };
             return settings.MaxBackoff >= settings.MinBackoff
                 ? settings

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using ActorSessions.Durability;
 using Akka.Actor;
 using Akka.Event;
+using Microsoft.Extensions.Logging;
 
 namespace ActorSessions;
 
@@ -22,102 +24,121 @@ namespace ActorSessions;
 /// answered with a <see cref="SessionTooLargeException"/> and changes nothing; one that would pass
 /// <see cref="SessionSettings.MaxMemory"/> first evicts others, as a new session beyond
 /// <see cref="SessionSettings.MaxSessions"/> does.</para>
+/// <para>With a store (<see cref="SessionContainerOptions.Store"/>) memory still serves every read. A write
+/// is made in memory at once and its answer, and then its events, wait until the store has committed it;
+/// writes that arrive meanwhile share the next commit. If a commit fails, its writes and those behind it
+/// are undone and answered with a <see cref="SessionStoreUnavailableException"/>, and writes are refused
+/// (reads go on) until the store answers again. A store fault never stops or restarts the container.</para>
 /// </remarks>
 public sealed partial class SessionContainer : ReceiveActor, IWithTimers
 {
     private const string CleanupTimerKey = "cleanup";
+    private const string TouchFlushTimerKey = "store-touch-flush";
+    private const int MaxHeldWhileRecovering = 10_000;
 
     private readonly SessionSettings _settings;
+    private readonly SessionStoreSettings _storeSettings;
+    private readonly SessionContainerOptions _options;
     private readonly TimeProvider _time;
-    private readonly Func<Session, Session>? _sessionFactory;
-    private readonly SessionTable _table;
-    private readonly SessionIdGenerator _ids;
-    private readonly long _idleTimeout;
-    private readonly long _absoluteTimeout;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILogger _log;
+    private readonly SessionBook _book;
+    private readonly BookChanges _changes = new();
     private readonly SessionContainerMetrics _metrics;
-    private readonly RetiredIds _retiredIds;
+    private readonly PendingCommits _pending = new();
 
-    // Figures for GetSessionStats.
-    private long _created;
-    private long _expired;
-    private long _deleted;
-    private long _evicted;
-    private long _renewed;
-    private TimeSpan _lastCleanupDuration;
-    private int _lastCleanupRemoved;
+    // How long before a batch's AnswerBy its writes must be handled: the commit in flight, then their own.
+    private readonly long _answerMargin;
+
+    private JournalLink _journal = JournalLink.InMemory();
+
+    // Whether writes are taken: false while the store is unavailable (or recovering). Set only by Become*.
+    private bool _writable;
+
+    // Requests that came while recovering, answered once it is done, in the order they came.
+    private readonly List<(object Message, IActorRef Sender)> _held = [];
+    private int _recoveryAttempt;
+    private string? _lastStoreFailure;
 
     // A cleanup in progress: it runs in chunks, with other messages served between them.
     private readonly List<IActorRef> _cleanupWaiters = [];
     private bool _cleanupRunning;
     private int _cleanupRemoved;
     private TimeSpan _cleanupElapsed;
+    private TimeSpan _lastCleanupDuration;
+    private int _lastCleanupRemoved;
 
-    /// <summary>Creates the actor; use <see cref="Props(SessionSettings, TimeProvider?, Func{Session, Session}?)"/>.</summary>
-    public SessionContainer(SessionSettings settings, TimeProvider timeProvider, Func<Session, Session>? sessionFactory)
+    private SessionContainer(SessionContainerOptions options)
     {
-        _settings = settings;
-        _time = timeProvider;
-        _sessionFactory = sessionFactory;
-        _ids = new SessionIdGenerator(settings.SessionIdLength);
-        _table = NewTable(settings, timeProvider);
-        _idleTimeout = ToTimestampTicks(settings.IdleTimeout, timeProvider);
-        _absoluteTimeout = settings.AbsoluteTimeout is { } absolute ? ToTimestampTicks(absolute, timeProvider) : long.MaxValue;
-        _retiredIds = new RetiredIds(timeProvider.TimestampFrequency);
-        _metrics = new SessionContainerMetrics(Self.Path.ToStringWithoutAddress(), () => _table.Count);
-
-        Receive<OpenSession>(m => Reply(Handle(m)));
-        Receive<SaveSession>(m => Reply(Handle(m)));
-        Receive<UpdateSession>(m => Reply(Handle(m)));
-        Receive<GetSession>(m => Reply(Handle(m)));
-        Receive<DeleteSession>(m => Reply(Handle(m)));
-        Receive<RenewSessionId>(m => Reply(Handle(m)));
-        Receive<AdjustTime>(m => Reply(Handle(m)));
-        Receive<SessionBatch>(Handle);
-        Receive<GetSessionStats>(_ => Sender.Tell(Stats()));
-        Receive<CleanupSessions>(_ =>
-        {
-            // A cleanup sent with no sender (Tell from outside any actor) has no one to answer.
-            if (!Sender.IsNobody() && !Sender.Equals(Context.System.DeadLetters))
-            {
-                _cleanupWaiters.Add(Sender);
-            }
-
-            StartCleanup();
-        });
-        Receive<CleanupTick>(_ => StartCleanup());
-        Receive<ContinueCleanup>(_ => RunCleanupChunk());
-        Receive<FlushSessionStore>(_ => Flush());
-        Receive<GetSessionStoreStats>(_ => Sender.Tell(StoreStats()));
+        _options = options;
+        _settings = options.Settings;
+        _storeSettings = options.StoreSettings ?? SessionStoreSettings.Default;
+        _time = options.TimeProvider ?? TimeProvider.System;
+        _log = (ILogger?)options.LoggerFactory?.CreateLogger<SessionContainer>() ?? new ActorSystemLogger(Context.GetLogger());
+        _book = new SessionBook(_settings, _time.TimestampFrequency, options.SessionFactory, _log);
+        _answerMargin = (long)((_storeSettings.CommitTimeout * 2).TotalSeconds * Stopwatch.Frequency);
+        _metrics = new SessionContainerMetrics(Self.Path.ToStringWithoutAddress(), () => _book.Count);
     }
 
-    /// <summary>Set by Akka before the actor starts; runs the periodic cleanup.</summary>
-    public ITimerScheduler Timers { get; set; } = null!;
+    /// <inheritdoc />
+    ITimerScheduler IWithTimers.Timers { get; set; } = null!;
 
-    /// <summary>The <see cref="Akka.Actor.Props"/> to start a container with.</summary>
+    private ITimerScheduler Timers => ((IWithTimers)this).Timers;
+
+    /// <summary>The <see cref="Akka.Actor.Props"/> to start a container in memory with.</summary>
     /// <param name="settings">Its settings, e.g. <see cref="SessionSettings.Default"/> or <see cref="SessionSettings.Create"/>.</param>
     /// <param name="timeProvider">Its clock; <see cref="TimeProvider.System"/> when <see langword="null"/>. Tests pass a <c>FakeTimeProvider</c>.</param>
-    /// <param name="sessionFactory">
-    /// The seed's <c>_createSession</c>: called with every new, empty session, it returns the session to
-    /// store, e.g. with initial data. Only the returned session's data is kept. An exception it throws
-    /// fails that request and creates nothing.
-    /// </param>
-    public static Props Props(SessionSettings settings, TimeProvider? timeProvider = null, Func<Session, Session>? sessionFactory = null)
+    public static Props Props(SessionSettings settings, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var time = timeProvider ?? TimeProvider.System;
-        return Akka.Actor.Props.Create(() => new SessionContainer(settings, time, sessionFactory));
+        return Props(new SessionContainerOptions(settings) { TimeProvider = timeProvider });
+    }
+
+    /// <summary>The <see cref="Akka.Actor.Props"/> to start a container with: in memory, or durable over <see cref="SessionContainerOptions.Store"/>.</summary>
+    public static Props Props(SessionContainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.Settings, nameof(options.Settings));
+        return Akka.Actor.Props.CreateBy(new Producer(options));
+    }
+
+    /// <summary>Makes containers, so that the constructor is not public: <see cref="Props(SessionContainerOptions)"/> is how one starts.</summary>
+    private sealed class Producer(SessionContainerOptions options) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(SessionContainer);
+
+        public ActorBase Produce() => new SessionContainer(options);
+
+        public void Release(ActorBase actor)
+        {
+        }
     }
 
     /// <inheritdoc />
     protected override void PreStart()
     {
         Timers.StartPeriodicTimer(CleanupTimerKey, CleanupTick.Instance, _settings.CleanupInterval);
-        StartStore();
+        if (_options.Store is not { } store)
+        {
+            BecomeServing();
+            return;
+        }
+
+        var journal = Context.ActorOf(
+            SessionJournal.Props(store, _settings, _storeSettings, _time, new JournalGate(), _metrics, _log),
+            "journal");
+        _journal = JournalLink.To(journal);
+        _metrics.AttachStore(() => _pending.Writes + _journal.Waiting, () => _writable);
+        Timers.StartPeriodicTimer(TouchFlushTimerKey, FlushTouches.Instance, _storeSettings.TouchFlushInterval);
+        BecomeRecovering();
+        journal.Tell(new JournalRecover());
     }
 
     /// <inheritdoc />
     protected override void PostStop() => _metrics.Dispose();
+
+    /// <summary>A fault of the journal restarts the journal, however often: never the container, whose sessions would be lost.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(maxNrOfRetries: -1, withinTimeRange: Timeout.InfiniteTimeSpan, localOnlyDecider: _ => Directive.Restart);
 
     /// <summary>
     /// The last line of defence: a bug that throws while handling one message must not restart the actor,
@@ -131,7 +152,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         }
         catch (Exception e)
         {
-            _log.Error(e, "The session container failed to handle {0}; it keeps running with its sessions.", message.GetType().Name);
+            ContainerLog.HandlerFailed(_log, e, message.GetType().Name);
             if (!Sender.IsNobody())
             {
                 Sender.Tell(new Status.Failure(e));
@@ -141,169 +162,275 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         }
     }
 
-    private object Handle(OpenSession open)
+    // ----- Behaviours -----
+
+    /// <summary>Serving every request; writes are taken.</summary>
+    private void BecomeServing()
     {
-        var now = Now();
-        if (open.SessionId is { } id)
+        _writable = true;
+        Become(() => ReceiveAny(m =>
         {
-            var slot = FindLive(id, now);
-            if (slot != SessionTable.None)
+            if (!Serve(m, Sender))
             {
-                // Opened again by its id: its holder came back, so it is protected.
-                _table.Touch(slot, now, WallTicks(), cameBack: true);
-                Touched(slot);
-                return new SessionOpened(Snapshot(slot), IsNew: false);
+                Unhandled(m);
+            }
+        }));
+    }
+
+    /// <summary>The store failed: reads are served from memory; writes are refused until the journal says the store is back.</summary>
+    private void BecomeStoreUnavailable(string reason)
+    {
+        _lastStoreFailure = reason;
+        _writable = false;
+        Become(() => ReceiveAny(m =>
+        {
+            if (!Serve(m, Sender))
+            {
+                Unhandled(m);
+            }
+        }));
+    }
+
+    /// <summary>Filling the table from the store: requests are held (a bounded number) and served, in order, once it is done.</summary>
+    private void BecomeRecovering()
+    {
+        _writable = false;
+        Become(() => ReceiveAny(m =>
+        {
+            if (!ServeRecovery(m))
+            {
+                Hold(m, Sender);
+            }
+        }));
+    }
+
+    /// <summary>The store could not be read: without its sessions the container cannot answer truthfully, so requests fail until a retry succeeds.</summary>
+    private void BecomeRecoveryUnavailable(string reason)
+    {
+        _lastStoreFailure = reason;
+        _writable = false;
+        Become(() => ReceiveAny(m =>
+        {
+            if (!ServeRecovery(m) && !Sender.IsNobody() && !Sender.Equals(Self))
+            {
+                Sender.Tell(new Status.Failure(new SessionStoreUnavailableException(
+                    $"The session container is recovering its sessions and cannot reach its store: {_lastStoreFailure}")));
+            }
+        }));
+    }
+
+    /// <summary>The messages of a serving container; <see langword="false"/> for one it does not know.</summary>
+    private bool Serve(object message, IActorRef sender)
+    {
+        switch (message)
+        {
+            case ISessionRequest request:
+                Serve(request, sender);
+                return true;
+            case SessionBatch batch:
+                Serve(batch, sender);
+                return true;
+            case AdjustTime adjust:
+                var turn = Turn();
+                Conclude(_book.AdjustTime(adjust, turn), sender);
+                return true;
+            case GetSessionStats:
+                sender.Tell(Stats());
+                return true;
+            case CleanupSessions:
+                // A cleanup sent with no sender (Tell from outside any actor) has no one to answer.
+                if (!sender.IsNobody() && !sender.Equals(Context.System.DeadLetters))
+                {
+                    _cleanupWaiters.Add(sender);
+                }
+
+                StartCleanup();
+                return true;
+            case CleanupTick:
+                StartCleanup();
+                return true;
+            case ContinueCleanup:
+                RunCleanupChunk();
+                return true;
+            case FlushSessionStore:
+                Flush(sender);
+                return true;
+            case FlushTouches:
+                if (_writable)
+                {
+                    SendWaiting();
+                }
+
+                return true;
+            default:
+                return ServeJournal(message, sender);
+        }
+    }
+
+    private void Serve(ISessionRequest request, IActorRef sender)
+    {
+        var turn = Turn();
+        Conclude(_book.Handle(request, turn), sender);
+    }
+
+    private void Serve(SessionBatch batch, IActorRef sender)
+    {
+        if (batch.Requests is not { } requests)
+        {
+            sender.Tell(new Status.Failure(new ArgumentNullException(nameof(SessionBatch.Requests), "SessionBatch needs a list of requests.")));
+            return;
+        }
+
+        if (requests.Count > SessionBatch.MaxRequests)
+        {
+            sender.Tell(new Status.Failure(new ArgumentOutOfRangeException(
+                nameof(SessionBatch.Requests),
+                requests.Count,
+                $"A SessionBatch carries at most {SessionBatch.MaxRequests} requests; split it.")));
+            return;
+        }
+
+        if (TooLateToAnswer(batch))
+        {
+            // Its caller stops waiting before this batch's commits could be done: storing its writes now
+            // would make a caller that was told they failed wrong. Nothing of it is done.
+            var late = new Status.Failure(new TimeoutException(
+                "The request waited in the session container's mailbox too long to be answered before its caller stops waiting; nothing was done."));
+            var lateReplies = new object[requests.Count];
+            Array.Fill(lateReplies, late);
+            sender.Tell(new SessionBatchHandled(lateReplies));
+            return;
+        }
+
+        // A clock reading costs about a third of serving an open from the caches; a batch is one turn, so
+        // it reads each clock once. The requests that wrote are marked: if the commit fails, only they fail.
+        var turn = Turn();
+        var replies = new object[requests.Count];
+        bool[]? written = null;
+        for (var i = 0; i < replies.Length; i++)
+        {
+            _book.Warm(requests, i);
+            var writesBefore = _changes.Writes.Count;
+            replies[i] = Answer(HandleOne(requests[i], turn));
+            if (_changes.Writes.Count > writesBefore)
+            {
+                (written ??= new bool[replies.Length])[i] = true;
             }
         }
 
-        // Strict: an id we do not hold is never adopted, so an attacker cannot plant a known id.
-        if (StoreRefusal() is { } refusal)
-        {
-            return refusal;
-        }
-
-        if (CreateSession(now, out var created) is { } failure)
-        {
-            return failure;
-        }
-
-        return new SessionOpened(created, IsNew: true);
+        Conclude(new SessionBatchHandled(replies), sender, written);
     }
 
-    private object Handle(SaveSession save)
+    /// <summary>One request of a batch, answered as it would be on its own; whatever goes wrong stays in its slot.</summary>
+    private object HandleOne(ISessionRequest request, in BookTurn turn)
     {
-        if (save.Session is null)
+        try
         {
-            return Refused(new ArgumentNullException(nameof(SaveSession.Session), "SaveSession needs a session."));
+            return _book.Handle(request, turn);
         }
-
-        if (Invalid(save.Session.Id, nameof(SaveSession)) is { } badId)
+        catch (Exception e)
         {
-            return Refused(badId);
+            // As AroundReceive does for a single message, but only this slot fails.
+            ContainerLog.BatchEntryFailed(_log, e, request?.GetType().Name);
+            return e;
         }
-
-        var now = Now();
-        var slot = FindLive(save.Session.Id, now);
-        if (slot == SessionTable.None)
-        {
-            return NotFound(save.Session.Id);
-        }
-
-        ref var entry = ref _table[slot];
-        if (save.CheckVersion && save.Session.Version != entry.Version)
-        {
-            return new SessionVersionConflict(Snapshot(slot), save.Session.Version);
-        }
-
-        var bytes = SessionSize.Of(save.Session.Data);
-        var bytesBefore = SessionSize.Of(entry.Data);
-        if (OverLimit(save.Session.Data, bytes, entry.Data, bytesBefore) is { } tooLarge)
-        {
-            return tooLarge;
-        }
-
-        if (StoreRefusal() is { } refusal)
-        {
-            return refusal;
-        }
-
-        BeforeWrite(save.Session.Id, slot);
-        MakeRoom(now, sessions: 0, SessionSize.Memory(bytes, save.Session.Data.Count) - SessionSize.Memory(bytesBefore, entry.Data.Count), except: slot);
-        _table.SetData(slot, save.Session.Data, bytes, bytesBefore);
-        entry.Version++;
-        _table.Touch(slot, now, WallTicks());
-        return new SessionSaved(Snapshot(slot));
     }
 
-    private object Handle(GetSession get)
+    /// <summary>
+    /// Whether a durable container can no longer answer <paramref name="batch"/> by its
+    /// <see cref="SessionBatch.AnswerBy"/>: a write waits at most for the commit in flight and then its own.
+    /// </summary>
+    private bool TooLateToAnswer(SessionBatch batch) =>
+        batch.AnswerBy != 0 && !_journal.CommitsAtOnce && Stopwatch.GetTimestamp() > batch.AnswerBy - _answerMargin;
+
+    /// <summary>
+    /// Ends a turn: what happened without a write is applied now and touches are remembered; the reply goes
+    /// out now if the turn wrote nothing, else once its writes are durable, and then their events.
+    /// </summary>
+    private void Conclude(object reply, IActorRef sender, bool[]? written = null)
     {
-        if (Invalid(get.SessionId, nameof(GetSession)) is { } bad)
+        foreach (var happened in _changes.Happened)
         {
-            return Refused(bad);
+            Apply(happened);
         }
 
-        var slot = FindLive(get.SessionId, Now());
-        return slot == SessionTable.None ? NotFound(get.SessionId) : new SessionFound(Snapshot(slot));
-    }
-
-    private object Handle(DeleteSession delete)
-    {
-        if (Invalid(delete.SessionId, nameof(DeleteSession)) is { } bad)
+        _journal.Touched(_changes, _book);
+        var answer = reply is Nothing ? null : reply is SessionBatchHandled ? reply : Answer(reply);
+        if (!_changes.Wrote)
         {
-            return Refused(bad);
+            Reply(sender, answer);
         }
-
-        var slot = FindLive(delete.SessionId, Now());
-        if (slot != SessionTable.None)
+        else if (_journal.CommitsAtOnce)
         {
-            if (StoreRefusal() is { } refusal)
+            Reply(sender, answer);
+            foreach (var @event in _changes.AfterCommit)
             {
-                return refusal;
+                Apply(@event);
             }
-
-            End(slot, SessionEndReason.Deleted);
+        }
+        else
+        {
+            var seq = _pending.NextSeq();
+            _pending.Hold(seq, _changes, answer is null ? null : sender, answer, written);
+            _journal.Record(seq, _changes, _book);
         }
 
-        return new SessionDeleted(delete.SessionId, Existed: slot != SessionTable.None);
+        _changes.Clear();
     }
 
-    private object Handle(RenewSessionId renew)
+    private static void Reply(IActorRef sender, object? answer)
     {
-        if (Invalid(renew.SessionId, nameof(RenewSessionId)) is { } bad)
+        if (answer is not null)
         {
-            return Refused(bad);
+            sender.Tell(answer);
         }
-
-        var now = Now();
-        var slot = FindLive(renew.SessionId, now);
-        if (slot == SessionTable.None)
-        {
-            return NotFound(renew.SessionId);
-        }
-
-        if (StoreRefusal() is { } refusal)
-        {
-            return refusal;
-        }
-
-        var newId = NewId();
-        BeforeWrite(renew.SessionId, slot);
-        BeforeWrite(newId, SessionTable.None);
-        _table.Rename(slot, newId);
-        _table.Touch(slot, now, WallTicks());
-        _retiredIds.Add(renew.SessionId, now);
-        var session = Snapshot(slot);
-        AfterCommit(new SessionEnded(renew.SessionId, SessionEndReason.Renewed));
-        AfterCommit(new SessionCreated(newId, session.CreatedAt, renew.SessionId));
-        return new SessionRenewed(session, renew.SessionId);
     }
 
-    private object Handle(AdjustTime adjust)
+    /// <summary>The protocol's form of a book's reply: a failure as <see cref="Status.Failure"/>.</summary>
+    private object Answer(object reply) => reply switch
     {
-        // Bounded so that no realistic stamp leaves DateTimeOffset's range; stamps are clamped besides.
-        if (adjust.Delta.Duration() > MaxTimeAdjustment)
+        Exception error => new Status.Failure(error),
+        _ when ReferenceEquals(reply, SessionBook.WritesRefused) => new Status.Failure(new SessionStoreUnavailableException(
+            $"The session store is unavailable ({_lastStoreFailure}); the write was not made. Reads still work; the container retries the store.")),
+        _ => reply,
+    };
+
+    private BookTurn Turn() => new(_time.GetTimestamp(), _time.GetUtcNow().UtcTicks, _writable, _changes);
+
+    /// <summary>
+    /// The effects of a change that happened: its counter, its metric and its event, in that order, once.
+    /// For a write, called only once its commit is done.
+    /// </summary>
+    private void Apply(ISessionMessage @event)
+    {
+        _book.Counters.Count(@event);
+        switch (@event)
         {
-            return Refused(new ArgumentOutOfRangeException(nameof(AdjustTime.Delta), adjust.Delta, $"AdjustTime accepts at most {MaxTimeAdjustment.TotalDays} days either way."));
+            case SessionCreated { PreviousId: null }:
+                _metrics.Created();
+                break;
+            case SessionEnded ended:
+                _metrics.Ended(ended.Reason);
+                break;
         }
 
-        var delta = adjust.Delta.Ticks;
-        _table.ForEach((ref SessionTable.Entry e) =>
-        {
-            e.CreatedAtTicks = ShiftTicks(e.CreatedAtTicks, delta);
-            e.LastModifiedTicks = ShiftTicks(e.LastModifiedTicks, delta);
-        });
-        TouchedAll();
-        return new TimeAdjusted(_table.Count);
+        Context.System.EventStream.Publish(@event);
     }
 
-    private static readonly TimeSpan MaxTimeAdjustment = TimeSpan.FromDays(36_525);
+    private SessionStats Stats()
+    {
+        var c = _book.Counters;
+        return new SessionStats(_book.Count, c.Created, c.Expired, c.Deleted, c.Evicted, c.Renewed, _lastCleanupDuration, _lastCleanupRemoved)
+        {
+            DataBytes = _book.DataBytes,
+        };
+    }
 
-    private static long ShiftTicks(long ticks, long delta) =>
-        Math.Clamp(ticks + delta, DateTimeOffset.MinValue.UtcTicks, DateTimeOffset.MaxValue.UtcTicks);
+    // ----- Cleanup -----
 
     private void StartCleanup()
     {
-        StartStoreCleanup();
+        _journal.Journal?.Tell(new JournalCleanup());
         if (_cleanupRunning)
         {
             return;
@@ -318,14 +445,8 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     private void RunCleanupChunk()
     {
         var started = Stopwatch.GetTimestamp();
-        var now = _time.GetTimestamp();
-        var removed = 0;
-        while (removed < _settings.CleanupBatchSize && NextExpired(now) is var slot && slot != SessionTable.None)
-        {
-            End(slot, SessionEndReason.Expired);
-            removed++;
-        }
-
+        var removed = _book.EndExpired(_settings.CleanupBatchSize, Turn());
+        Conclude(Nothing.Instance, ActorRefs.Nobody);
         _cleanupRemoved += removed;
         _cleanupElapsed += Stopwatch.GetElapsedTime(started);
         if (removed == _settings.CleanupBatchSize)
@@ -339,198 +460,13 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         _lastCleanupDuration = _cleanupElapsed;
         _lastCleanupRemoved = _cleanupRemoved;
         _metrics.CleanedUp(_cleanupElapsed);
-        var done = new SessionsCleanedUp(_cleanupRemoved, _table.Count);
+        var done = new SessionsCleanedUp(_cleanupRemoved, _book.Count);
         foreach (var waiter in _cleanupWaiters)
         {
             waiter.Tell(done);
         }
 
         _cleanupWaiters.Clear();
-    }
-
-    /// <summary>A session whose idle or absolute timeout has passed, or <see cref="SessionTable.None"/>.</summary>
-    private int NextExpired(long now)
-    {
-        var idle = _table.LeastRecentlyTouched;
-        if (idle != SessionTable.None && IsExpired(idle, now))
-        {
-            return idle;
-        }
-
-        var oldest = _table.OldestCreated;
-        return oldest != SessionTable.None && IsExpired(oldest, now) ? oldest : SessionTable.None;
-    }
-
-    private bool IsExpired(int slot, long now)
-    {
-        ref var e = ref _table[slot];
-        return now - e.LastTouched >= _idleTimeout || now - e.Created >= _absoluteTimeout;
-    }
-
-    /// <summary>The live session with this id, or <see cref="SessionTable.None"/>; an expired one ends here and then.</summary>
-    private int FindLive(string id, long now)
-    {
-        if (!SessionIdGenerator.IsWellFormed(id))
-        {
-            return SessionTable.None;
-        }
-
-        var slot = _table.Find(id);
-        if (slot != SessionTable.None && IsExpired(slot, now))
-        {
-            End(slot, SessionEndReason.Expired);
-            return SessionTable.None;
-        }
-
-        return slot;
-    }
-
-    /// <summary>Creates a session, or returns the failure to answer with; nothing changes on failure.</summary>
-    private Status.Failure? CreateSession(long now, out Session created)
-    {
-        var id = NewId();
-        var wall = WallTicks();
-        created = new Session(id, new DateTimeOffset(wall, TimeSpan.Zero), new DateTimeOffset(wall, TimeSpan.Zero), 0, SessionData.Empty);
-        if (_sessionFactory is not null)
-        {
-            Session made;
-            try
-            {
-                made = _sessionFactory(created);
-            }
-            catch (Exception e)
-            {
-                _log.Warning("The session factory threw {0}: {1}", e.GetType().Name, e.Message);
-                return new Status.Failure(new InvalidOperationException("The session factory failed; no session was created.", e));
-            }
-
-            if (made is null)
-            {
-                return new Status.Failure(new InvalidOperationException("The session factory returned null; no session was created."));
-            }
-
-            created = created with { Data = made.Data };
-        }
-
-        var bytes = SessionSize.Of(created.Data);
-        if (OverLimit(created.Data, bytes, SessionData.Empty, 0) is { } tooLarge)
-        {
-            _log.Warning("The session factory made a session over the limits; no session was created: {0}", ((Exception)tooLarge.Cause).Message);
-            return tooLarge;
-        }
-
-        MakeRoom(now, sessions: 1, SessionSize.Memory(bytes, created.Data.Count));
-
-        BeforeWrite(id, SessionTable.None);
-        _table.Add(id, created.Data, wall, now);
-        AfterCommit(new SessionCreated(id, created.CreatedAt));
-        return null;
-    }
-
-    private string NewId()
-    {
-        // 120 random bits make a clash all but impossible; the loop makes it impossible.
-        string id;
-        do
-        {
-            id = _ids.Next();
-        }
-        while (_table.Find(id) != SessionTable.None);
-
-        return id;
-    }
-
-    private void End(int slot, SessionEndReason reason)
-    {
-        var id = _table[slot].Id!;
-        if (reason is SessionEndReason.Deleted or SessionEndReason.Evicted)
-        {
-            BeforeWrite(id, slot);
-        }
-
-        _table.Remove(slot);
-        if (reason == SessionEndReason.Deleted)
-        {
-            _retiredIds.Add(id, Now());
-        }
-
-        // Expiry is no write (the store's rows expire by themselves): it is told at once.
-        var ended = new SessionEnded(id, reason);
-        if (reason == SessionEndReason.Expired)
-        {
-            Apply(ended);
-        }
-        else
-        {
-            AfterCommit(ended);
-        }
-    }
-
-    /// <summary>
-    /// The effects of a change that happened: its counter, its metric and its event, in that order, once.
-    /// A renewal's <see cref="SessionCreated"/> counts as the renewal its <see cref="SessionEnded"/> counted.
-    /// </summary>
-    private void Apply(object @event)
-    {
-        switch (@event)
-        {
-            case SessionCreated { PreviousId: null }:
-                _created++;
-                _metrics.Created();
-                break;
-            case SessionEnded ended:
-                switch (ended.Reason)
-                {
-                    case SessionEndReason.Expired: _expired++; break;
-                    case SessionEndReason.Deleted: _deleted++; break;
-                    case SessionEndReason.Evicted: _evicted++; break;
-                    case SessionEndReason.Renewed: _renewed++; break;
-                }
-
-                _metrics.Ended(ended.Reason);
-                break;
-        }
-
-        Publish(@event);
-    }
-
-    private Session Snapshot(int slot)
-    {
-        ref var e = ref _table[slot];
-        return new Session(
-            e.Id!,
-            new DateTimeOffset(e.CreatedAtTicks, TimeSpan.Zero),
-            new DateTimeOffset(e.LastModifiedTicks, TimeSpan.Zero),
-            e.Version,
-            e.Data);
-    }
-
-    /// <summary>The answer for an id the container does not hold, saying whether a logout or renewal retired it just now.</summary>
-    private SessionNotFound NotFound(string id) => new(id) { Retired = _retiredIds.Count > 0 && _retiredIds.Contains(id, Now()) };
-
-    private SessionStats Stats() =>
-        new(_table.Count, _created, _expired, _deleted, _evicted, _renewed, _lastCleanupDuration, _lastCleanupRemoved)
-        {
-            DataBytes = _table.DataBytes,
-        };
-
-    private void Publish(object @event) => Context.System.EventStream.Publish(@event);
-
-    private static Status.Failure Refused(Exception error) => new(error);
-
-    /// <summary>The monotonic clock; one reading for all the requests of a batch, which are served in one turn.</summary>
-    private long Now() => _batchClock ? _batchNow : _time.GetTimestamp();
-
-    /// <summary>The wall clock in UTC ticks; like <see cref="Now"/>, one reading for a batch.</summary>
-    private long WallTicks() => _batchClock ? _batchWallTicks : _time.GetUtcNow().UtcTicks;
-
-    private static ArgumentException? Invalid(string? id, string request) =>
-        string.IsNullOrEmpty(id) ? new ArgumentException($"{request} needs a session id; it was null or empty.", "SessionId") : null;
-
-    private static long ToTimestampTicks(TimeSpan span, TimeProvider time)
-    {
-        var ticks = span.TotalSeconds * time.TimestampFrequency;
-        return ticks >= long.MaxValue ? long.MaxValue : (long)ticks;
     }
 
     /// <summary>The timer's cleanup: like <see cref="CleanupSessions"/> but with no one to answer.</summary>
@@ -543,5 +479,17 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     private sealed class ContinueCleanup
     {
         public static readonly ContinueCleanup Instance = new();
+    }
+
+    /// <summary>The written-behind touches are due.</summary>
+    private sealed class FlushTouches
+    {
+        public static readonly FlushTouches Instance = new();
+    }
+
+    /// <summary>The reply of a turn that answers no one (a cleanup chunk, an eviction after recovery).</summary>
+    private sealed class Nothing
+    {
+        public static readonly Nothing Instance = new();
     }
 }

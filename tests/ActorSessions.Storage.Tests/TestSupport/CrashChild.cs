@@ -69,7 +69,7 @@ public static class CrashChild
     public static async Task VerifyEveryAckSurvived(ISessionStore store, IReadOnlyList<Ack> acks)
     {
         using var system = ActorSystem.Create("crash-verify", "akka.loglevel = WARNING");
-        var container = system.ActorOf(SessionContainer.Props(SessionSettings.Default, null, null, store));
+        var container = system.ActorOf(SessionContainer.Props(new SessionContainerOptions(SessionSettings.Default) { Store = store }));
         var last = acks.GroupBy(a => a.Id).Select(g => g.MaxBy(a => a.N)!).ToList();
         foreach (var ack in last)
         {

@@ -18,7 +18,7 @@ public sealed class DurableContainer : IDisposable
     public DurableContainer(ISessionStore store, SessionStoreSettings? storeSettings = null)
     {
         _system = ActorSystem.Create("durable", "akka.loglevel = ERROR");
-        Ref = _system.ActorOf(SessionContainer.Props(SessionSettings.Default, null, null, store, storeSettings ?? FastRetry));
+        Ref = _system.ActorOf(SessionContainer.Props(new SessionContainerOptions(SessionSettings.Default) { Store = store, StoreSettings = storeSettings ?? FastRetry }));
     }
 
     public IActorRef Ref { get; }

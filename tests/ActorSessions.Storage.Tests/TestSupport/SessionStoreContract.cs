@@ -324,12 +324,12 @@ public abstract class SessionStoreContract : IAsyncLifetime
     public async Task A_container_recovers_what_another_container_committed()
     {
         using var system = ActorSystem.Create("contract", "akka.loglevel = WARNING");
-        var first = system.ActorOf(SessionContainer.Props(SessionSettings.Default, null, null, Store));
+        var first = system.ActorOf(SessionContainer.Props(new SessionContainerOptions(SessionSettings.Default) { Store = Store }));
         var session = (await first.Ask<SessionOpened>(new OpenSession(), TimeSpan.FromSeconds(10))).Session;
         var saved = (await first.Ask<SessionSaved>(new SaveSession(session.SetString("cart", "2 apples")), TimeSpan.FromSeconds(10))).Session;
         await first.GracefulStop(TimeSpan.FromSeconds(10));
 
-        var second = system.ActorOf(SessionContainer.Props(SessionSettings.Default, null, null, OpenStore()));
+        var second = system.ActorOf(SessionContainer.Props(new SessionContainerOptions(SessionSettings.Default) { Store = OpenStore() }));
         var found = (await second.Ask<SessionFound>(new GetSession(session.Id), TimeSpan.FromSeconds(10))).Session;
 
         Assert.Equal("2 apples", found.GetString("cart"));

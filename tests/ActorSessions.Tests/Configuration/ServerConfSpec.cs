@@ -9,7 +9,7 @@ public sealed class ServerConfSpec
     [Fact]
     public void The_servers_container_limits_match_its_web_options()
     {
-        var settings = SessionSettings.Create(ConfigurationFactory.ParseString(File.ReadAllText(RepoFile("hocon", "server.conf"))));
+        var settings = SessionSettings.Create(ConfigurationFactory.ParseString(File.ReadAllText(RepoFile("src", "ActorSessions.Server", "server.conf"))));
         using var appsettings = JsonDocument.Parse(File.ReadAllText(RepoFile("src", "ActorSessions.Server", "appsettings.json")));
         var http = appsettings.RootElement.GetProperty("ActorSessions").GetProperty("Http");
         var maxKeys = http.GetProperty("MaxKeys").GetInt32();

@@ -104,9 +104,10 @@ public sealed class SessionBatchSpec : TestKit
     public void A_failing_session_factory_fails_only_its_slot()
     {
         var calls = 0;
-        var container = Sys.ActorOf(SessionContainer.Props(
-            SessionSettings.Default,
-            sessionFactory: s => ++calls == 2 ? throw new InvalidOperationException("boom") : s));
+        var container = Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(SessionSettings.Default)
+        {
+            SessionFactory = s => ++calls == 2 ? throw new InvalidOperationException("boom") : s,
+        }));
 
         container.Tell(new SessionBatch([new OpenSession(), new OpenSession(), new OpenSession()]));
 

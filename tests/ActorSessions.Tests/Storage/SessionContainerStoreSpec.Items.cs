@@ -199,7 +199,7 @@ public sealed class SessionContainerStoreItemsSpec : StoreSpecBase
     public async Task A_store_of_whole_rows_is_always_given_whole_rows()
     {
         var store = new FakeSessionStore();
-        var container = Sys.ActorOf(SessionContainer.Props(Settings(), Clock, null, store, StoreSettings));
+        var container = Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(Settings()) { TimeProvider = Clock, Store = store, StoreSettings = StoreSettings }));
         var session = (await Ask<SessionOpened>(container, new OpenSession())).Session;
 
         await Ask<SessionSaved>(container, new UpdateSession(session.Id, Set("b", "two")));

@@ -13,7 +13,7 @@ public sealed class SessionContainerStoreMetricsSpec : StoreSpecBase
         using var listener = new MeterListener();
 
         // A name of its own: containers of other specs, in other actor systems, have the same default paths.
-        var container = Sys.ActorOf(SessionContainer.Props(Settings(), Clock, null, Store, StoreSettings), $"store-metrics-{Guid.NewGuid():N}");
+        var container = Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(Settings()) { TimeProvider = Clock, Store = Store, StoreSettings = StoreSettings }), $"store-metrics-{Guid.NewGuid():N}");
         var tag = container.Path.ToStringWithoutAddress();
         listener.InstrumentPublished = (instrument, l) =>
         {

@@ -47,7 +47,7 @@ public abstract class StoreSpecBase : Akka.TestKit.Xunit2.TestKit
     }
 
     protected IActorRef NewContainer(SessionSettings? settings = null) =>
-        Sys.ActorOf(SessionContainer.Props(settings ?? Settings(), Clock, null, Store, StoreSettings));
+        Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(settings ?? Settings()) { TimeProvider = Clock, Store = Store, StoreSettings = StoreSettings }));
 
     protected static Task<T> Ask<T>(IActorRef container, object message) => container.Ask<T>(message, AskTimeout);
 

@@ -25,7 +25,7 @@ public abstract class ContainerSpecBase : TestKit
     }
 
     protected IActorRef NewContainer(SessionSettings? settings = null, TimeProvider? time = null, Func<Session, Session>? factory = null) =>
-        Sys.ActorOf(SessionContainer.Props(settings ?? Settings(), time ?? Clock, factory));
+        Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(settings ?? Settings()) { TimeProvider = time ?? Clock, SessionFactory = factory }));
 
     protected static Task<T> Ask<T>(IActorRef container, object message) => container.Ask<T>(message, AskTimeout);
 

@@ -1,10 +1,8 @@
-using Akka.Actor;
-
 namespace ActorSessions;
 
-// Limits the container holds itself, as the one writer: per session (keys, bytes) and over the whole
-// table (max-memory). Every check runs before anything changes, so a refused write leaves all as it was.
-public sealed partial class SessionContainer
+// Limits the book holds itself, as the one writer: per session (keys, bytes) and over the whole table
+// (max-sessions, max-memory). Every check runs before anything changes, so a refused write leaves all as it was.
+internal sealed partial class SessionBook
 {
     private const string MaxKeysLimit = "max-keys-per-session";
     private const string MaxSessionBytesLimit = "max-session-bytes";
@@ -19,38 +17,32 @@ public sealed partial class SessionContainer
     private long MemoryHeld =>
         _table.DataBytes + (_table.KeyCount * SessionSize.PerKeyOverhead) + (_table.Count * SessionSize.PerSessionOverhead);
 
-    private static SessionTable NewTable(SessionSettings settings, TimeProvider time) =>
-        new((int)((long)settings.MaxSessions * ProtectedPercent / 100), ToTimestampTicks(settings.PromoteAfter, time));
-
     /// <summary>
     /// The refusal for a session that would hold <paramref name="data"/> (<paramref name="bytes"/> of it)
     /// where it held <paramref name="before"/> (<paramref name="bytesBefore"/>), or <see langword="null"/>.
     /// A write that does not grow the session past a limit is taken, so one held over a lowered limit can shrink.
     /// </summary>
-    private Status.Failure? OverLimit(SessionData data, long bytes, SessionData before, long bytesBefore)
+    private SessionTooLargeException? OverLimit(SessionData data, long bytes, SessionData before, long bytesBefore)
     {
         if (data.Count > _settings.MaxKeysPerSession && data.Count > before.Count)
         {
-            return TooLarge(MaxKeysLimit, _settings.MaxKeysPerSession, data.Count);
+            return new SessionTooLargeException(MaxKeysLimit, _settings.MaxKeysPerSession, data.Count);
         }
 
         if (bytes > _settings.MaxSessionBytes && bytes > bytesBefore)
         {
-            return TooLarge(MaxSessionBytesLimit, _settings.MaxSessionBytes, bytes);
+            return new SessionTooLargeException(MaxSessionBytesLimit, _settings.MaxSessionBytes, bytes);
         }
 
         // Evicting every other session would still not make room.
         var memory = SessionSize.Memory(bytes, data.Count);
         if (memory > MaxMemory && memory > SessionSize.Memory(bytesBefore, before.Count))
         {
-            return TooLarge(MaxMemoryLimit, MaxMemory, memory);
+            return new SessionTooLargeException(MaxMemoryLimit, MaxMemory, memory);
         }
 
         return null;
     }
-
-    private static Status.Failure TooLarge(string limit, long maximum, long attempted) =>
-        new(new SessionTooLargeException(limit, maximum, attempted));
 
     /// <summary>
     /// Frees room for <paramref name="sessions"/> more sessions and <paramref name="memory"/> more bytes as
@@ -58,14 +50,14 @@ public sealed partial class SessionContainer
     /// session in <paramref name="except"/>. Called once the write is known to fit, so it stops at the
     /// latest when only that session is left.
     /// </summary>
-    private void MakeRoom(long now, int sessions, long memory, int except = SessionTable.None)
+    private void MakeRoom(in BookTurn turn, int sessions, long memory, int except = SessionTable.None)
     {
         while (_table.Count + sessions > _settings.MaxSessions || MemoryHeld + memory > MaxMemory)
         {
-            var expired = NextExpired(now);
+            var expired = NextExpired(turn.Now);
             if (expired != SessionTable.None && expired != except)
             {
-                End(expired, SessionEndReason.Expired);
+                End(expired, SessionEndReason.Expired, turn);
                 continue;
             }
 
@@ -75,16 +67,16 @@ public sealed partial class SessionContainer
                 return;
             }
 
-            End(victim, SessionEndReason.Evicted);
+            End(victim, SessionEndReason.Evicted, turn);
         }
     }
 
-    /// <summary>After recovery: the store may hold more than the limits allow now (they were lowered).</summary>
-    private void EvictOverLimits()
+    /// <summary>After recovery: the store may hold more than the limits allow now (they were lowered); evicted as a write would.</summary>
+    public void EvictOverLimits(in BookTurn turn)
     {
         while (_table.Count > _settings.MaxSessions || MemoryHeld > MaxMemory)
         {
-            End(_table.NextVictim(), SessionEndReason.Evicted);
+            End(_table.NextVictim(), SessionEndReason.Evicted, turn);
         }
     }
 }

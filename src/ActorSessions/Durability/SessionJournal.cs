@@ -1,0 +1,448 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using ActorSessions.Storage;
+using Akka.Actor;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSessions.Durability;
+
+/// <summary>
+/// The container's child that owns its <see cref="ISessionStore"/>, as Akka.Persistence's journal is the
+/// persistent actor's: it makes the records the container sends durable, one commit in flight, records
+/// queued meanwhile merged by session (the latest state wins) and encoded when their commit starts (group
+/// commit: a lone write is never delayed by a timer, many share one commit). It answers for records in the
+/// order they were numbered. It also recovers the sessions at start, in chunks and within a timeout,
+/// probes a failed store with backoff, deletes expired rows, and keeps the store's figures.
+/// </summary>
+/// <remarks>
+/// Store I/O runs on the thread pool and comes back as messages, so the journal's mailbox never blocks and
+/// a store fault is a message, not an exception. Akka's <c>CircuitBreaker</c> was not used: its call
+/// timeout completes the caller while the store's task still runs, which would let two commits overlap;
+/// here a commit is cancelled at its timeout and the next starts only once the store's task has ended.
+/// </remarks>
+internal sealed class SessionJournal : ReceiveActor, IWithTimers
+{
+    private const string ProbeTimerKey = "probe";
+    private const string RecoveryTimerKey = "recovery-retry";
+    private const int RecoveryChunkSize = 10_000;
+
+    private readonly ISessionStore _store;
+    private readonly SessionSettings _settings;
+    private readonly SessionStoreSettings _storeSettings;
+    private readonly TimeProvider _time;
+    private readonly JournalGate _gate;
+    private readonly SessionContainerMetrics _metrics;
+    private readonly ILogger _log;
+    private readonly bool _itemChanges;
+
+    // Records taken and not yet committing, by session; and the highest number among them.
+    private readonly Dictionary<string, JournalEntry> _queued = new(StringComparer.Ordinal);
+    private long _queuedUpTo;
+
+    // The commit in flight (at most one), and the highest record number it answers for.
+    private bool _committing;
+    private long _committingUpTo;
+    private long _commitId;
+
+    private bool _available;
+    private bool _recovering;
+    private int _recoveryAttempt;
+    private bool _cleanupRunning;
+    private TimeSpan _backoff;
+
+    private long _commits;
+    private long _committedWrites;
+    private long _failedCommits;
+    private long _probes;
+    private int _recovered;
+    private int _unreadable;
+    private TimeSpan _recoveryDuration;
+    private string? _lastFailure;
+
+    public SessionJournal(ISessionStore store, SessionSettings settings, SessionStoreSettings storeSettings, TimeProvider time, JournalGate gate, SessionContainerMetrics metrics, ILogger log)
+    {
+        _store = store;
+        _settings = settings;
+        _storeSettings = storeSettings;
+        _time = time;
+        _gate = gate;
+        _metrics = metrics;
+        _log = log;
+        _itemChanges = store.AcceptsItemChanges;
+        _backoff = storeSettings.MinBackoff;
+
+        Receive<JournalRecord>(OnRecord);
+        Receive<CommitDone>(OnCommitDone);
+        Receive<ProbeStore>(_ => Probe());
+        Receive<ProbeDone>(OnProbeDone);
+        Receive<JournalRecover>(_ => StartRecovery());
+        Receive<RecoveryEnded>(OnRecoveryEnded);
+        Receive<JournalCleanup>(_ => StartCleanup());
+        Receive<CleanupDone>(OnCleanupDone);
+        Receive<JournalStats>(stats => Sender.Tell(Stats(stats.WaitingInContainer)));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ISessionStore store, SessionSettings settings, SessionStoreSettings storeSettings, TimeProvider time, JournalGate gate, SessionContainerMetrics metrics, ILogger log) =>
+        Akka.Actor.Props.Create(() => new SessionJournal(store, settings, storeSettings, time, gate, metrics, log));
+
+    /// <summary>A journal starts available: the container's first request to it is to recover, which initializes the store.</summary>
+    protected override void PreStart() => _available = true;
+
+    /// <summary>
+    /// After a fault of its own the journal has lost what it held: it says so, waits for any store task of
+    /// its predecessor to end, and probes the store before it takes records again.
+    /// </summary>
+    protected override void PostRestart(Exception reason)
+    {
+        _available = false;
+        JournalLog.Restarted(_log, reason);
+        Context.Parent.Tell(new JournalRestarted(reason));
+        Timers.StartSingleTimer(ProbeTimerKey, ProbeStore.Instance, _storeSettings.MinBackoff);
+    }
+
+    // ----- Records and commits -----
+
+    private void OnRecord(JournalRecord record)
+    {
+        if (!_available)
+        {
+            // The container undid what it sent before it heard of the failure; nothing of it is stored.
+            return;
+        }
+
+        foreach (var entry in record.Entries)
+        {
+            _queued[entry.Id] = _queued.TryGetValue(entry.Id, out var earlier) ? entry.After(earlier) : entry;
+        }
+
+        _queuedUpTo = Math.Max(_queuedUpTo, record.Seq);
+        StartCommitIfIdle();
+    }
+
+    private void StartCommitIfIdle()
+    {
+        if (_committing || !_available || _recovering)
+        {
+            return;
+        }
+
+        if (_queued.Count == 0)
+        {
+            // Records with nothing to store (a flush behind a commit that has ended) are durable already.
+            if (_queuedUpTo > _committingUpTo)
+            {
+                _committingUpTo = _queuedUpTo;
+                Context.Parent.Tell(new JournalCommitted(_queuedUpTo));
+            }
+
+            return;
+        }
+
+        var writes = new List<SessionWrite>(_queued.Count);
+        foreach (var entry in _queued.Values)
+        {
+            writes.Add(JournalEncoding.ToWrite(entry, _settings, _itemChanges));
+        }
+
+        _queued.Clear();
+        _committing = true;
+        _committingUpTo = _queuedUpTo;
+        var id = _commitId = _gate.NextCommitId();
+        var upTo = _queuedUpTo;
+        var started = Stopwatch.GetTimestamp();
+        var task = CallStore((store, ct) => store.CommitAsync(writes, ct));
+        _gate.InFlight = task;
+
+        // PipeTo fires when the store's task has really finished, so two commits never overlap.
+        task.PipeTo(
+            Self,
+            success: () => new CommitDone(id, upTo, writes.Count, Stopwatch.GetElapsedTime(started), null),
+            failure: e => new CommitDone(id, upTo, writes.Count, Stopwatch.GetElapsedTime(started), e));
+    }
+
+    private void OnCommitDone(CommitDone done)
+    {
+        if (done.CommitId != _commitId || !_committing)
+        {
+            // A commit of the journal's predecessor: the container has already undone it.
+            return;
+        }
+
+        _committing = false;
+        if (done.Error is null)
+        {
+            _commits++;
+            _committedWrites += done.Writes;
+            _backoff = _storeSettings.MinBackoff;
+            _metrics.Committed(done.Duration, done.Writes);
+            Context.Parent.Tell(new JournalCommitted(done.UpTo));
+            StartCommitIfIdle();
+            return;
+        }
+
+        var error = done.Error is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerException! : done.Error;
+        _failedCommits++;
+        _lastFailure = error.Message;
+        _metrics.CommitFailed(done.Duration, done.Writes, error);
+        JournalLog.CommitFailed(_log, done.Writes, error.GetType().Name, error.Message);
+
+        // Records queued behind the failed commit were built on it: they are dropped with it, and the
+        // container, which numbered them, undoes them all.
+        _queued.Clear();
+        var upTo = _queuedUpTo;
+        _committingUpTo = upTo;
+        _available = false;
+        Context.Parent.Tell(new JournalFailed(upTo, error));
+        Timers.StartSingleTimer(ProbeTimerKey, ProbeStore.Instance, NextBackoff());
+    }
+
+    // ----- Outage: probing with backoff -----
+
+    private void Probe()
+    {
+        _probes++;
+
+        // After a restart the predecessor's commit may still run: the probe waits for it to end.
+        var previous = _gate.InFlight;
+        var task = previous.ContinueWith(
+            _ => CallStore(static (store, ct) => store.InitializeAsync(ct)),
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default).Unwrap();
+        task.PipeTo(Self, success: static () => new ProbeDone(null), failure: static e => new ProbeDone(e));
+    }
+
+    private void OnProbeDone(ProbeDone done)
+    {
+        if (done.Error is { } error)
+        {
+            _lastFailure = error.Message;
+            var wait = NextBackoff();
+            JournalLog.StillUnavailable(_log, error.Message, (long)wait.TotalMilliseconds);
+            Timers.StartSingleTimer(ProbeTimerKey, ProbeStore.Instance, wait);
+            return;
+        }
+
+        _available = true;
+        _backoff = _storeSettings.MinBackoff;
+        JournalLog.Back(_log);
+        Context.Parent.Tell(new JournalAvailable());
+    }
+
+    private TimeSpan NextBackoff()
+    {
+        var wait = _backoff;
+        _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _storeSettings.MaxBackoff.Ticks));
+        return wait;
+    }
+
+    /// <summary>Runs one store call off the actor's thread, cancelled after <see cref="SessionStoreSettings.CommitTimeout"/>.</summary>
+    private Task CallStore(Func<ISessionStore, CancellationToken, Task> call)
+    {
+        var store = _store;
+        var timeout = _storeSettings.CommitTimeout;
+        return Task.Run(async () =>
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            await call(store, cts.Token).ConfigureAwait(false);
+        });
+    }
+
+    // ----- Recovery -----
+
+    private void StartRecovery()
+    {
+        Timers.Cancel(RecoveryTimerKey);
+        _recovering = true;
+        var attempt = ++_recoveryAttempt;
+        var container = Context.Parent;
+        container.Tell(new RecoveryStarted(attempt));
+
+        var store = _store;
+        var self = Self;
+        var log = _log;
+        var now = _time.GetUtcNow();
+        var timeout = _storeSettings.RecoveryTimeout;
+        var previous = _gate.InFlight;
+        var task = Task.Run(async () =>
+        {
+            await previous.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            var started = Stopwatch.GetTimestamp();
+            using var cts = new CancellationTokenSource(timeout);
+            try
+            {
+                await store.InitializeAsync(cts.Token).ConfigureAwait(false);
+                var chunk = new List<RecoveredSession>(RecoveryChunkSize);
+                var sessions = 0;
+                var unreadable = 0;
+                await foreach (var row in store.LoadAsync(now, cts.Token).ConfigureAwait(false))
+                {
+                    if (!Decode(row, out var data, out var error))
+                    {
+                        unreadable++;
+                        JournalLog.UnreadableRow(log, HashForLog(row?.Id), error);
+                        continue;
+                    }
+
+                    chunk.Add(new RecoveredSession(row!.Id, data, row.CreatedAt.UtcTicks, row.LastModified.UtcTicks, row.Version));
+                    if (chunk.Count == RecoveryChunkSize)
+                    {
+                        // Streamed: the container fills its table while the store is still read.
+                        sessions += chunk.Count;
+                        container.Tell(new RecoveredChunk(attempt, chunk));
+                        chunk = new List<RecoveredSession>(RecoveryChunkSize);
+                    }
+                }
+
+                sessions += chunk.Count;
+                if (chunk.Count > 0)
+                {
+                    container.Tell(new RecoveredChunk(attempt, chunk));
+                }
+
+                return new RecoveryEnded(attempt, sessions, unreadable, Stopwatch.GetElapsedTime(started), null);
+            }
+            catch (OperationCanceledException e) when (cts.IsCancellationRequested)
+            {
+                return new RecoveryEnded(attempt, 0, 0, Stopwatch.GetElapsedTime(started), new TimeoutException(
+                    $"Recovering the sessions from the store took longer than its recovery-timeout ({timeout}).", e));
+            }
+            catch (Exception e)
+            {
+                return new RecoveryEnded(attempt, 0, 0, Stopwatch.GetElapsedTime(started), e);
+            }
+        });
+        _gate.InFlight = task;
+        task.PipeTo(self);
+    }
+
+    private void OnRecoveryEnded(RecoveryEnded ended)
+    {
+        if (ended.Attempt != _recoveryAttempt)
+        {
+            return;
+        }
+
+        _recovering = false;
+        if (ended.Error is { } error)
+        {
+            _available = false;
+            _lastFailure = error.Message;
+            var wait = NextBackoff();
+            JournalLog.RecoveryFailed(_log, error, (long)wait.TotalMilliseconds);
+            Context.Parent.Tell(new RecoveryFailed(ended.Attempt, error, wait));
+            Timers.StartSingleTimer(RecoveryTimerKey, new JournalRecover(), wait);
+            return;
+        }
+
+        _backoff = _storeSettings.MinBackoff;
+        _available = true;
+        _recovered = ended.Sessions;
+        _unreadable = ended.Unreadable;
+        _recoveryDuration = ended.Elapsed;
+        JournalLog.Recovered(_log, ended.Sessions, (long)ended.Elapsed.TotalMilliseconds, ended.Unreadable);
+        Context.Parent.Tell(new RecoveryDone(ended.Attempt, ended.Sessions, ended.Unreadable, ended.Elapsed));
+        StartCommitIfIdle();
+    }
+
+    private static bool Decode(SessionRecord? row, out SessionData data, out string? error)
+    {
+        data = default;
+        if (row?.Id is null || !SessionIdGenerator.IsWellFormed(row.Id))
+        {
+            error = "the id is not a session id";
+            return false;
+        }
+
+        if (row.Data is null)
+        {
+            error = "the data is missing";
+            return false;
+        }
+
+        return SessionDataCodec.TryDecode(row.Data, out data, out error);
+    }
+
+    /// <summary>Ids are bearer secrets: a log line names a row by a short hash of its id.</summary>
+    private static string HashForLog(string? id) =>
+        id is null ? "(null)" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)).AsSpan(0, 8));
+
+    // ----- Store cleanup -----
+
+    private void StartCleanup()
+    {
+        if (!_available || _recovering || _cleanupRunning)
+        {
+            return;
+        }
+
+        _cleanupRunning = true;
+        var store = _store;
+        var before = _time.GetUtcNow() - _storeSettings.CleanupGrace;
+        var limit = _storeSettings.CleanupBatchSize;
+        var timeout = _storeSettings.CommitTimeout;
+        Task.Run(async () =>
+        {
+            var total = 0;
+            try
+            {
+                int deleted;
+                do
+                {
+                    using var cts = new CancellationTokenSource(timeout);
+                    deleted = await store.DeleteExpiredAsync(before, limit, cts.Token).ConfigureAwait(false);
+                    total += deleted;
+                }
+                while (deleted >= limit);
+
+                return new CleanupDone(total, null);
+            }
+            catch (Exception e)
+            {
+                return new CleanupDone(total, e);
+            }
+        }).PipeTo(Self);
+    }
+
+    private void OnCleanupDone(CleanupDone done)
+    {
+        _cleanupRunning = false;
+        if (done.Error is { } error)
+        {
+            JournalLog.CleanupFailed(_log, error.Message);
+        }
+        else if (done.Deleted > 0)
+        {
+            JournalLog.CleanedUp(_log, done.Deleted);
+        }
+    }
+
+    private SessionStoreStats Stats(int waitingInContainer) => new(
+        true,
+        _available && !_recovering,
+        _commits,
+        _committedWrites,
+        _failedCommits,
+        _probes,
+        waitingInContainer + _queued.Count,
+        _recovered,
+        _unreadable,
+        _recoveryDuration,
+        _lastFailure);
+
+    private sealed record CommitDone(long CommitId, long UpTo, int Writes, TimeSpan Duration, Exception? Error);
+
+    private sealed record ProbeDone(Exception? Error);
+
+    private sealed record RecoveryEnded(int Attempt, int Sessions, int Unreadable, TimeSpan Elapsed, Exception? Error);
+
+    private sealed record CleanupDone(int Deleted, Exception? Error);
+
+    private sealed class ProbeStore
+    {
+        public static readonly ProbeStore Instance = new();
+    }
+}
