@@ -8,7 +8,15 @@
 set -euo pipefail
 dir=${1:?usage: scripts/check-packages.sh <directory with the .nupkg files>}
 root=$(cd "$(dirname "$0")/.." && pwd)
-command -v unzip >/dev/null || { echo "check-packages: unzip is needed (apt-get install unzip)" >&2; exit 2; }
+# A package is a zip: unzip, or Python's zipfile where unzip is missing.
+if command -v unzip >/dev/null; then
+  extract() { unzip -q "$1" -d "$2"; }
+elif command -v python3 >/dev/null; then
+  extract() { python3 -m zipfile -e "$1" "$2"; }
+else
+  echo "check-packages: needs unzip or python3 (apt-get install unzip)" >&2
+  exit 2
+fi
 
 commit=$(git -C "$root" rev-parse HEAD 2>/dev/null || true)
 work=$(mktemp -d)
@@ -36,7 +44,7 @@ for nupkg in "${packages[@]}"; do
   name=$(basename "$nupkg" .nupkg) before=$failures
   pkg="$work/$name/nupkg" sym="$work/$name/snupkg"
   mkdir -p "$pkg" "$sym"
-  unzip -q "$nupkg" -d "$pkg"
+  extract "$nupkg" "$pkg"
   nuspecs=("$pkg"/*.nuspec)
   nuspec=${nuspecs[0]}
   id=$(sed -n 's:.*<id>\(.*\)</id>.*:\1:p' "$nuspec")
@@ -74,7 +82,7 @@ for nupkg in "${packages[@]}"; do
   if [ ! -f "$snupkg" ]; then
     fail "$name" "no symbol package $name.snupkg beside it"
   else
-    unzip -q "$snupkg" -d "$sym"
+    extract "$snupkg" "$sym"
     pdbs=("$sym"/lib/*/*.pdb)
     [ ${#pdbs[@]} -gt 0 ] || fail "$name" "the symbol package holds no PDB"
     for pdb in "${pdbs[@]}"; do
