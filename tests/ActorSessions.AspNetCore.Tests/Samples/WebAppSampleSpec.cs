@@ -24,6 +24,15 @@ public sealed class WebAppSampleSpec
     }
 
     [Fact]
+    public void The_AspNetCore_package_readme_quotes_the_sample_as_it_is()
+    {
+        var readme = File.ReadAllText(Path.Combine(Root, "src", "ActorSessions.AspNetCore", "README.md")).ReplaceLineEndings("\n");
+        var sample = File.ReadAllText(Path.Combine(Root, "samples", "ActorSessions.Samples.WebApp", "Program.cs")).ReplaceLineEndings("\n");
+
+        Assert.Contains("```csharp\n" + sample + "```", readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_sample_counts_visits_in_the_session_and_renews_the_id_at_login()
     {
         await using var sample = ChildApp.Start("ActorSessions.Samples.WebApp.dll");
