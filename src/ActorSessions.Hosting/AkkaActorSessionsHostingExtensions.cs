@@ -42,9 +42,22 @@ public static class AkkaActorSessionsHostingExtensions
         return builder.WithActorSessions(options);
     }
 
-    private static AkkaConfigurationBuilder WithActorSessions(this AkkaConfigurationBuilder builder, ActorSessionsOptions options)
+    /// <summary>
+    /// As <see cref="WithActorSessions(AkkaConfigurationBuilder, Action{ActorSessionsOptions}?)"/>, with
+    /// <paramref name="options"/> as they are.
+    /// </summary>
+    /// <remarks>
+    /// Akka's log goes through Microsoft.Extensions.Logging (<c>LoggerFactoryLogger</c>), with the host's
+    /// other logs, unless the application chose Akka's loggers itself: <c>ConfigureLoggers</c> or its
+    /// HOCON's <c>akka.loggers</c> win.
+    /// </remarks>
+    public static AkkaConfigurationBuilder WithActorSessions(this AkkaConfigurationBuilder builder, ActorSessionsOptions options)
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
 
+        // How the startup check tells that this actor system has the container, once, and with which options.
+        builder.AddSetup(new ActorSessionsSetup(options));
         var overrides = options.ToHocon();
         if (overrides.Length > 0)
         {
