@@ -1,4 +1,3 @@
-using ActorSessions.AspNetCore;
 using ActorSessions.Hosting;
 using ActorSessions.Server.Api;
 using ActorSessions.Server.Logging;
