@@ -61,6 +61,37 @@ public sealed class AddActorSessionsSpec : IDisposable
         Assert.Equal("blue", await again.GetStringAsync("/colour"));
     }
 
+    [Fact]
+    public async Task A_planned_stop_lets_a_request_in_flight_commit_before_the_own_actor_system_stops()
+    {
+        var path = Path.Combine(_directory, "sessions.db");
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cookies = new CookieContainer();
+        var first = await StartAsync(
+            services => services.AddActorSessions(o => o.UseSqliteStore(s => s.Path = path)),
+            app => app.MapPut("/slow", async (HttpContext http) =>
+            {
+                http.Session.SetString("colour", "late");
+                entered.SetResult();
+                await release.Task;
+            }));
+        using var browser = first.Browser(cookies);
+        var put = browser.PutAsync("/slow", content: null);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var stopping = first.DisposeAsync().AsTask();
+        await Task.Delay(300);
+        release.SetResult();
+        var response = await put;
+        await stopping;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var second = await StartAsync(services => services.AddActorSessions(o => o.UseSqliteStore(s => s.Path = path)));
+        using var again = second.Browser(cookies);
+        Assert.Equal("late", await again.GetStringAsync("/colour"));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -142,7 +173,7 @@ public sealed class AddActorSessionsSpec : IDisposable
     }
 
     /// <summary>An app with <paramref name="services"/>, UseActorSessions and an endpoint that reads and writes one key.</summary>
-    private static async Task<App> StartAsync(Action<IServiceCollection> services)
+    private static async Task<App> StartAsync(Action<IServiceCollection> services, Action<WebApplication>? endpoints = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -158,6 +189,7 @@ public sealed class AddActorSessionsSpec : IDisposable
             using var body = new StreamReader(http.Request.Body);
             http.Session.SetString("colour", await body.ReadToEndAsync());
         });
+        endpoints?.Invoke(app);
         try
         {
             await app.StartAsync();
