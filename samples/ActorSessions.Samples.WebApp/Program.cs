@@ -1,10 +1,9 @@
-using ActorSessions.AspNetCore;
-using ActorSessions.Hosting;
-using Akka.Hosting;
-
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddAkka("my-app", akka => akka.WithActorSessions(o => o.IdleTimeout = TimeSpan.FromMinutes(20)));
-builder.Services.AddActorSessions(o => o.Cookie.SecurePolicy = CookieSecurePolicy.Always);
+builder.Services.AddActorSessions(o =>         // where builder.Services.AddSession(o => ...) would go
+{
+    o.IdleTimeout = TimeSpan.FromMinutes(20);  // SessionOptions' names: IdleTimeout, IOTimeout, Cookie
+    o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+});
 
 var app = builder.Build();
 app.UseActorSessions();                        // where app.UseSession() would go

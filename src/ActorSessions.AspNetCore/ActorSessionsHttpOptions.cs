@@ -1,14 +1,22 @@
 using System.Threading.RateLimiting;
+using ActorSessions.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace ActorSessions.AspNetCore;
 
 /// <summary>
-/// Options of the session middleware (<see cref="HttpSessionApplicationBuilderExtensions.UseActorSessions"/>):
-/// the cookie, how long to wait for the container, and the limits that protect it.
+/// Options of <c>AddActorSessions</c> and the session middleware (<see cref="HttpSessionApplicationBuilderExtensions.UseActorSessions"/>):
+/// those of ASP.NET Core's <c>SessionOptions</c> under the same names (<see cref="IdleTimeout"/>,
+/// <see cref="IOTimeout"/>, <see cref="Cookie"/>), the limits that protect the container, and, for an app
+/// without an actor system of its own, the container's options and store.
 /// </summary>
-/// <remarks>The container's own settings (idle timeout, ...) are set where it is started, with <c>WithActorSessions</c>.</remarks>
-public sealed class ActorSessionsHttpOptions
+/// <remarks>
+/// An app that runs Akka.Hosting itself (<c>AddAkka(..., akka => akka.WithActorSessions(...))</c>) sets the
+/// container's options there, and leaves <see cref="IdleTimeout"/>, <see cref="Container"/> and the store
+/// unset here: given in both places, the start fails.
+/// </remarks>
+public sealed class ActorSessionsHttpOptions : IActorSessionsStoreOptions
 {
     /// <summary>The default name of the session cookie.</summary>
     public const string DefaultCookieName = "actor-session";
@@ -30,6 +38,32 @@ public sealed class ActorSessionsHttpOptions
         SecurePolicy = CookieSecurePolicy.SameAsRequest,
         IsEssential = true,
     };
+
+    /// <summary>
+    /// The options of the container that <c>AddActorSessions</c> starts, with an actor system of its own, when
+    /// the app has none (no <c>AddAkka</c>): everything <c>WithActorSessions</c> takes. Bound from
+    /// configuration under <c>Container</c> (e.g. <c>Container:MaxSessions</c>).
+    /// </summary>
+    /// <value>Nothing set: the library defaults (<c>reference.conf</c>), sessions in memory only.</value>
+    public ActorSessionsOptions Container { get; set; } = new();
+
+    /// <summary>
+    /// Sliding expiry, as ASP.NET Core's <c>SessionOptions.IdleTimeout</c>: a session neither read nor written
+    /// for this long is gone. The container's <see cref="ActorSessionsOptions.IdleTimeout"/>.
+    /// </summary>
+    /// <value><see langword="null"/>: <c>actor-sessions.idle-timeout</c>, 30 minutes.</value>
+    public TimeSpan? IdleTimeout
+    {
+        get => Container.IdleTimeout;
+        set => Container.IdleTimeout = value;
+    }
+
+    /// <summary>The container's store, set by <c>UseSqliteStore()</c> or <c>UsePostgreSqlStore()</c>; see <see cref="ActorSessionsOptions.SessionStore"/>.</summary>
+    Func<Akka.Actor.ActorSystem, ISessionStore>? IActorSessionsStoreOptions.SessionStore
+    {
+        get => Container.SessionStore;
+        set => Container.SessionStore = value;
+    }
 
     /// <summary>
     /// How long loading a session may wait for the container. Past it, the session of that request is

@@ -1,6 +1,7 @@
-using Microsoft.AspNetCore.Http;
+using ActorSessions.AspNetCore;
 
-namespace ActorSessions.AspNetCore;
+// Beside ASP.NET Core's own ISession extensions (GetString, SetInt32, ...), so no extra using is needed.
+namespace Microsoft.AspNetCore.Http;
 
 /// <summary>The ActorSessions operations on a request: the typed session, id renewal at login, and logout.</summary>
 public static class HttpSessionHttpContextExtensions

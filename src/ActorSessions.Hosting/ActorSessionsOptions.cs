@@ -9,7 +9,7 @@ namespace ActorSessions.Hosting;
 /// <see langword="null"/> keeps the value from the application's HOCON, or else the library default of
 /// <c>reference.conf</c>; a property that is set overrides both.
 /// </summary>
-public sealed class ActorSessionsOptions
+public sealed class ActorSessionsOptions : IActorSessionsStoreOptions
 {
     /// <summary>The default name of the container actor, under <c>/user</c>.</summary>
     public const string DefaultActorName = "session-container";
@@ -65,6 +65,10 @@ public sealed class ActorSessionsOptions
     /// (ActorSessions.Sqlite) and <c>UsePostgreSqlStore()</c> (ActorSessions.PostgreSql) set it.
     /// </summary>
     public Func<Akka.Actor.ActorSystem, ISessionStore>? SessionStore { get; set; }
+
+    /// <summary>Whether no property is set: the options then change nothing of the HOCON and library defaults.</summary>
+    internal bool IsEmpty =>
+        ActorName is null && TimeProvider is null && SessionFactory is null && SessionStore is null && ToHocon().Length == 0;
 
     /// <summary>The HOCON for the properties that are set, and only those.</summary>
     public string ToHocon()

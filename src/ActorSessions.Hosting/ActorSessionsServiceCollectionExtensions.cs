@@ -16,8 +16,10 @@ public static class ActorSessionsServiceCollectionExtensions
     /// </summary>
     /// <remarks>
     /// The client finds the container at its first call, so it can be injected anywhere, a hosted
-    /// service's constructor included, before the actor system has started. A host that registers it
-    /// without a container (no <c>WithActorSessions</c>) fails at start with a message that says what to add.
+    /// service's constructor included, before the actor system has started. A host whose container cannot
+    /// be found or is configured twice (no actor system, no <c>WithActorSessions</c> or two, the container's
+    /// options given to <c>AddActorSessions</c> as well) fails at start, before any hosted service
+    /// starts, with a message that says what to change.
     /// </remarks>
     public static IServiceCollection AddActorSessionsClient(this IServiceCollection services)
     {

@@ -42,9 +42,22 @@ public static class AkkaActorSessionsHostingExtensions
         return builder.WithActorSessions(options);
     }
 
-    private static AkkaConfigurationBuilder WithActorSessions(this AkkaConfigurationBuilder builder, ActorSessionsOptions options)
+    /// <summary>
+    /// As <see cref="WithActorSessions(AkkaConfigurationBuilder, Action{ActorSessionsOptions}?)"/>, with
+    /// <paramref name="options"/> as they are.
+    /// </summary>
+    /// <remarks>
+    /// Akka's log goes through Microsoft.Extensions.Logging (<c>LoggerFactoryLogger</c>), with the host's
+    /// other logs, unless the application chose Akka's loggers itself: <c>ConfigureLoggers</c> or its
+    /// HOCON's <c>akka.loggers</c> win.
+    /// </remarks>
+    public static AkkaConfigurationBuilder WithActorSessions(this AkkaConfigurationBuilder builder, ActorSessionsOptions options)
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
 
+        // How the startup check tells that this actor system has the container, once, and with which options.
+        builder.AddSetup(new ActorSessionsSetup(options));
         var overrides = options.ToHocon();
         if (overrides.Length > 0)
         {
@@ -57,6 +70,15 @@ public static class AkkaActorSessionsHostingExtensions
         // the requests in flight, which still need the container to commit their writes; Akka's own CLR
         // exit hook would stop it first. A default only: the application's HOCON can turn the hook back on.
         builder.AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Append);
+
+        // Akka's log with the host's (Akka.Hosting gives the actor system the host's ILoggerFactory). A
+        // fallback, not ConfigureLoggers: that writes akka.loggers with Prepend, so calling it here would
+        // override the application's own ConfigureLoggers whichever came first, and the application's
+        // would override this one when it came after, only by luck of order. Appended, the application's
+        // choice (ConfigureLoggers, its HOCON) always wins, and Akka's default (stdout) never does.
+        builder.AddHocon(
+            $"akka.loggers = [\"{typeof(Akka.Hosting.Logging.LoggerFactoryLogger).AssemblyQualifiedName}\"]",
+            HoconAddMode.Append);
         builder.WithActors((system, registry, resolver) =>
         {
             var settings = SessionSettings.Create(system.Settings.Config);

@@ -8,12 +8,13 @@ public static class PostgreSqlSessionStoreHostingExtensions
     /// <summary>
     /// Keeps the container's sessions in PostgreSQL: <c>actor-sessions.store.postgresql</c> from the actor
     /// system's HOCON, then <paramref name="connectionString"/> when given, then <paramref name="configure"/>.
-    /// Use it inside <c>WithActorSessions(options => options.UsePostgreSqlStore("Host=...;..."))</c>.
+    /// Use it in <c>AddActorSessions(options => options.UsePostgreSqlStore("Host=...;..."))</c> or <c>WithActorSessions(...)</c>.
     /// </summary>
-    public static ActorSessionsOptions UsePostgreSqlStore(
-        this ActorSessionsOptions options,
+    public static TOptions UsePostgreSqlStore<TOptions>(
+        this TOptions options,
         string? connectionString = null,
         Action<PostgreSqlSessionStoreOptions>? configure = null)
+        where TOptions : class, IActorSessionsStoreOptions
     {
         ArgumentNullException.ThrowIfNull(options);
         options.SessionStore = system =>

@@ -1,4 +1,3 @@
-using ActorSessions.AspNetCore;
 using ActorSessions.Hosting;
 using ActorSessions.Server.Api;
 using ActorSessions.Server.Logging;
@@ -39,13 +38,8 @@ public static class SessionServer
                 akka.AddHoconFile(hoconFile, HoconAddMode.Prepend);
             }
 
-            akka.ConfigureLoggers(loggers =>
-                {
-                    // Akka's log goes through Microsoft.Extensions.Logging: one log, one configuration.
-                    loggers.ClearLoggers();
-                    loggers.AddLoggerFactory();
-                })
-                .WithActorSessions(options => ServerSessionStore.Use(options, builder.Configuration));
+            // WithActorSessions also sends Akka's log through Microsoft.Extensions.Logging: one log, one configuration.
+            akka.WithActorSessions(options => ServerSessionStore.Use(options, builder.Configuration));
         });
 
         // The server does not say what it runs on.

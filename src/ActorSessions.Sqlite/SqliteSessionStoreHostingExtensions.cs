@@ -8,9 +8,10 @@ public static class SqliteSessionStoreHostingExtensions
     /// <summary>
     /// Keeps the container's sessions in a SQLite file: <c>actor-sessions.store.sqlite</c> from the actor
     /// system's HOCON (by default <c>data/sessions.db</c> under the working directory), then
-    /// <paramref name="configure"/>. Use it inside <c>WithActorSessions(options => options.UseSqliteStore())</c>.
+    /// <paramref name="configure"/>. Use it in <c>AddActorSessions(options => options.UseSqliteStore())</c> or <c>WithActorSessions(...)</c>.
     /// </summary>
-    public static ActorSessionsOptions UseSqliteStore(this ActorSessionsOptions options, Action<SqliteSessionStoreOptions>? configure = null)
+    public static TOptions UseSqliteStore<TOptions>(this TOptions options, Action<SqliteSessionStoreOptions>? configure = null)
+        where TOptions : class, IActorSessionsStoreOptions
     {
         ArgumentNullException.ThrowIfNull(options);
         options.SessionStore = system =>

@@ -1,5 +1,4 @@
 using System.Text;
-using ActorSessions.AspNetCore;
 using ActorSessions.Server.Security;
 using ActorSessions.Server.Sessions;
 

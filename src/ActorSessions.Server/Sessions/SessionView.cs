@@ -1,5 +1,4 @@
 using System.Globalization;
-using ActorSessions.AspNetCore;
 
 namespace ActorSessions.Server.Sessions;
 

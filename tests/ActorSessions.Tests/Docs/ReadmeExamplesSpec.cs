@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.TestKit.Xunit2;
 
 namespace ActorSessions.Tests.Docs;
@@ -5,14 +6,49 @@ namespace ActorSessions.Tests.Docs;
 /// <summary>The README's examples, verbatim where they are code a reader would copy: they must stay true.</summary>
 public sealed class ReadmeExamplesSpec : TestKit
 {
+    private static string Root => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+
     [Fact]
     public void The_readmes_TestKit_example_is_LoginSpec_as_it_compiles_here()
     {
-        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
-        var readme = File.ReadAllText(Path.Combine(root, "README.md")).ReplaceLineEndings("\n");
-        var spec = File.ReadAllText(Path.Combine(root, "tests", "ActorSessions.Tests", "Docs", "LoginSpec.cs")).ReplaceLineEndings("\n");
+        var readme = File.ReadAllText(Path.Combine(Root, "README.md")).ReplaceLineEndings("\n");
+        var spec = File.ReadAllText(Path.Combine(Root, "tests", "ActorSessions.Tests", "Docs", "LoginSpec.cs")).ReplaceLineEndings("\n");
 
         Assert.Contains("```csharp\n" + spec + "```", readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_readmes_Akka_Hosting_example_is_the_AkkaHosting_sample_as_it_compiles()
+    {
+        var readme = File.ReadAllText(Path.Combine(Root, "README.md")).ReplaceLineEndings("\n");
+        var sample = File.ReadAllText(Path.Combine(Root, "samples", "ActorSessions.Samples.AkkaHosting", "Program.cs")).ReplaceLineEndings("\n");
+
+        Assert.Contains("```csharp\n" + sample + "```", readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_Akka_Hosting_sample_stores_a_session_and_reads_it_back_through_the_client()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ActorSessions.Samples.AkkaHosting.dll"));
+        using var sample = Process.Start(start)!;
+        var output = sample.StandardOutput.ReadToEndAsync();
+        var errors = sample.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await sample.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!sample.HasExited)
+            {
+                sample.Kill(entireProcessTree: true);
+            }
+        }
+
+        Assert.True(sample.ExitCode == 0, await errors);
+        Assert.Contains("user: ada", await output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -86,6 +86,19 @@ public sealed class SessionClientRegistrationSpec
         Assert.Contains("AddAkka", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Two_containers_on_one_actor_system_fail_the_start_before_it_runs()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAkka("sessions-hosting-spec", akka => akka.WithActorSessions().WithActorSessions());
+        builder.Services.AddActorSessionsClient();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync());
+
+        Assert.Contains("WithActorSessions was called 2 times on one actor system: call it once", error.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>A hosted service that takes the client in its constructor, before the actor system starts, and opens a session once it runs.</summary>
     private sealed class UsesTheClient(ISessionClient client) : BackgroundService
     {
