@@ -234,6 +234,15 @@ public sealed class SessionProtocolSerializerSpec : TestKit
         Assert.Equal(SessionProtocolSerializer.SerializerId, serialization.FindSerializerFor(new OpenSession()).Identifier);
     }
 
+    [Fact]
+    public async Task A_plain_actor_system_created_with_the_default_config_binds_the_serializer()
+    {
+        using var system = ActorSystem.Create("plain", SessionSettings.DefaultConfig);
+
+        Assert.IsType<SessionProtocolSerializer>(system.Serialization.FindSerializerFor(new SessionFound(new RandomMessages(1).Session())));
+        await system.Terminate();
+    }
+
     private object RoundTrip(ISessionMessage message)
     {
         var manifest = _serializer.Manifest(message);
