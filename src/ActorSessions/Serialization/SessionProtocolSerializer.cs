@@ -38,6 +38,10 @@ public sealed partial class SessionProtocolSerializer : SerializerWithStringMani
     /// </summary>
     public const int SerializerId = 8650;
 
+    // The protocol nests one level (a batch's requests, a batch's replies) and a nested batch two; past
+    // this, bytes are malformed (or hostile) and would otherwise recurse until the stack overflows.
+    private const int MaxNesting = 8;
+
     private const byte NestedNull = 0;
     private const byte NestedOwn = 1;
     private const byte NestedForeign = 2;
@@ -101,6 +105,17 @@ public sealed partial class SessionProtocolSerializer : SerializerWithStringMani
     /// <summary>A message inside another (a batch's request, a reply in its slot), or <see langword="null"/>.</summary>
     private void WriteNested(WireWriter writer, object? message)
     {
+        if (++writer.Depth > MaxNesting)
+        {
+            throw new SerializationException($"Messages nest deeper than {MaxNesting} levels (a batch that holds itself?); the session protocol never does.");
+        }
+
+        WriteNestedMessage(writer, message);
+        writer.Depth--;
+    }
+
+    private void WriteNestedMessage(WireWriter writer, object? message)
+    {
         if (message is null)
         {
             writer.Byte(NestedNull);
@@ -123,6 +138,18 @@ public sealed partial class SessionProtocolSerializer : SerializerWithStringMani
     }
 
     private object? ReadNested(WireReader reader)
+    {
+        if (++reader.Depth > MaxNesting)
+        {
+            throw reader.Malformed($"messages nest deeper than {MaxNesting} levels");
+        }
+
+        var message = ReadNestedMessage(reader);
+        reader.Depth--;
+        return message;
+    }
+
+    private object? ReadNestedMessage(WireReader reader)
     {
         switch (reader.Byte())
         {

@@ -24,6 +24,9 @@ internal sealed class WireReader
     /// <summary>The manifest being read, for error messages.</summary>
     public string Manifest { get; }
 
+    /// <summary>How deep in nested messages the serializer is.</summary>
+    public int Depth { get; set; }
+
     /// <summary>How many bytes are left.</summary>
     public int Remaining => _bytes.Length - _position;
 

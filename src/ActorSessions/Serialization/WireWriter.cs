@@ -15,6 +15,9 @@ internal sealed class WireWriter
     private byte[] _buffer = new byte[64];
     private int _length;
 
+    /// <summary>How deep in nested messages the serializer is.</summary>
+    public int Depth { get; set; }
+
     public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
 
     public void Byte(byte value)

@@ -49,7 +49,7 @@ public sealed class SessionProtocolSerializerSpec : TestKit
     public void Every_public_session_message_has_a_manifest()
     {
         var messages = typeof(ISessionMessage).Assembly.GetTypes()
-            .Where(t => t.IsPublic && !t.IsAbstract && !t.IsInterface && typeof(ISessionMessage).IsAssignableFrom(t));
+            .Where(t => t.IsVisible && !t.IsAbstract && !t.IsInterface && typeof(ISessionMessage).IsAssignableFrom(t));
 
         Assert.All(messages, t => Assert.True(SessionProtocolSerializer.Manifests.ContainsKey(t), $"{t.Name} has no manifest in SessionProtocolSerializer.Formats.cs"));
     }
@@ -203,6 +203,30 @@ public sealed class SessionProtocolSerializerSpec : TestKit
         }
 
         Assert.Throws<SerializationException>(() => _serializer.FromBinary([.. bytes, 0], "found.1"));
+    }
+
+    [Fact]
+    public void Replies_that_hold_themselves_are_refused_rather_than_overflow_the_stack()
+    {
+        var replies = new List<object>();
+        var handled = new SessionBatchHandled(replies);
+        replies.Add(handled);
+
+        Assert.Throws<SerializationException>(() => _serializer.ToBinary(handled));
+    }
+
+    [Fact]
+    public void Bytes_that_nest_past_any_real_use_are_refused_rather_than_overflow_the_stack()
+    {
+        var bytes = _serializer.ToBinary(new SessionBatchHandled([new SessionNotFound("x")]));
+        for (var i = 0; i < 20; i++)
+        {
+            // One reply slot (count 1 + 1) holding the previous bytes as our own (tag 1) batch-handled.1 (15 bytes: header 31).
+            bytes = [2, 1, 31, .. "batch-handled.1"u8, .. bytes];
+        }
+
+        var e = Assert.Throws<SerializationException>(() => _serializer.FromBinary(bytes, "batch-handled.1"));
+        Assert.Contains("nest deeper", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
