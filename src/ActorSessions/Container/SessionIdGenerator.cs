@@ -38,9 +38,12 @@ internal sealed class SessionIdGenerator
 
     public string Next()
     {
-        Span<char> chars = stackalloc char[_length];
-        Draw(chars);
-        return new string(chars);
+        // Straight into the string; only NextFor, which hashes an id before it keeps it, needs a buffer of chars.
+        Refill();
+        var id = string.Create(_length, (_buffer, _position), static (chars, state) =>
+            Map(state._buffer.AsSpan(state._position, chars.Length), chars));
+        Spend();
+        return id;
     }
 
     /// <summary>
@@ -89,20 +92,32 @@ internal sealed class SessionIdGenerator
 
     private void Draw(Span<char> chars)
     {
+        Refill();
+        Map(_buffer.AsSpan(_position, _length), chars);
+        Spend();
+    }
+
+    private void Refill()
+    {
         if (_position + _length > _buffer.Length)
         {
             RandomNumberGenerator.Fill(_buffer);
             _position = 0;
         }
+    }
 
-        var bytes = _buffer.AsSpan(_position, _length);
+    private static void Map(ReadOnlySpan<byte> bytes, Span<char> chars)
+    {
         for (var i = 0; i < chars.Length; i++)
         {
             chars[i] = Alphabet[bytes[i] & 63];
         }
+    }
 
+    private void Spend()
+    {
         // Spent randomness is wiped so a heap dump cannot show which ids were handed out.
-        bytes.Clear();
+        Array.Clear(_buffer, _position, _length);
         _position += _length;
         Draws++;
     }
