@@ -57,6 +57,14 @@ public sealed class AkkaActorSessionsHostingExtensionsSpec : IAsyncLifetime
     }
 
     [Fact]
+    public void The_protocol_serializer_is_bound_in_the_hosted_actor_system()
+    {
+        var system = _host.Services.GetRequiredService<Akka.Actor.ActorSystem>();
+
+        Assert.IsType<SessionProtocolSerializer>(system.Serialization.FindSerializerFor(new OpenSession()));
+    }
+
+    [Fact]
     public void A_planned_stop_is_left_to_the_host_Akkas_CLR_exit_hook_is_off()
     {
         var system = _host.Services.GetRequiredService<Akka.Actor.ActorSystem>();
