@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 using System.Threading.RateLimiting;
 using ActorSessions.Hosting;
 using Microsoft.AspNetCore.Builder;

@@ -1,3 +1,5 @@
+using ActorSessions.Storage;
+
 namespace ActorSessions.Hosting;
 
 /// <summary>

@@ -14,6 +14,10 @@ public sealed partial class SessionProtocolSerializer
         Of<GetSession>("get.1", static (_, w, m) => w.String(m.SessionId), static (_, r) => new GetSession(r.String()!)),
         Of<SaveSession>("save.1", static (_, w, m) => { WriteSession(w, m.Session); w.Bool(m.CheckVersion); }, static (_, r) => new SaveSession(ReadSession(r)!, r.Bool())),
         Of<UpdateSession>("update.1", static (_, w, m) => WriteUpdate(w, m), static (_, r) => ReadUpdate(r)),
+        Of<TouchSession>("touch.1", static (_, w, m) => w.String(m.SessionId), static (_, r) => new TouchSession(r.String()!)),
+
+        // The layout of update.1 with an empty id: the delta is applied to the new session.
+        Of<CreateSession>("create.1", static (_, w, m) => WriteUpdate(w, new UpdateSession(string.Empty, m.Set, m.Remove, m.Clear)), static (_, r) => ReadUpdate(r) is var u ? new CreateSession(u.Set, u.Remove, u.Clear) : null!),
         Of<DeleteSession>("delete.1", static (_, w, m) => w.String(m.SessionId), static (_, r) => new DeleteSession(r.String()!)),
         Of<RenewSessionId>("renew.1", static (_, w, m) => w.String(m.SessionId), static (_, r) => new RenewSessionId(r.String()!)),
         Of<SessionBatch>("batch.1", static (s, w, m) => s.WriteBatch(w, m), static (s, r) => s.ReadBatch(r)),

@@ -18,6 +18,8 @@ internal sealed class RandomMessages(int seed)
         () => Update(),
         () => new DeleteSession(Id()),
         () => new RenewSessionId(Id()),
+        () => new TouchSession(Id()),
+        () => Update() is var u ? new CreateSession(u.Set, u.Remove, u.Clear) : null!,
         () => Batch(),
         () => CleanupSessions.Instance,
         () => new AdjustTime(new TimeSpan(Long())),
@@ -78,8 +80,10 @@ internal sealed class RandomMessages(int seed)
         return new SessionBatch(requests);
     }
 
-    private ISessionRequest Request() => _random.Next(7) switch
+    private ISessionRequest Request() => _random.Next(9) switch
     {
+        6 => new TouchSession(Id()),
+        7 => new CreateSession(Data()),
         0 => new OpenSession(MaybeNull(Id())),
         1 => new GetSession(Id()),
         2 => new SaveSession(Session(), Bool()),

@@ -66,6 +66,8 @@ public sealed class SessionProtocolSerializerSpec : TestKit
             [typeof(UpdateSession)] = "update.1",
             [typeof(DeleteSession)] = "delete.1",
             [typeof(RenewSessionId)] = "renew.1",
+            [typeof(TouchSession)] = "touch.1",
+            [typeof(CreateSession)] = "create.1",
             [typeof(SessionBatch)] = "batch.1",
             [typeof(CleanupSessions)] = "cleanup.1",
             [typeof(AdjustTime)] = "adjust-time.1",
