@@ -266,12 +266,15 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         var log = _log;
         var now = _time.GetUtcNow();
         var timeout = _storeSettings.RecoveryTimeout;
+        var time = _time;
         var previous = _gate.InFlight;
         var task = Task.Run(async () =>
         {
             await previous.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
             var started = Stopwatch.GetTimestamp();
-            using var cts = new CancellationTokenSource(timeout);
+
+            // On the container's clock, so a spec can drive the timeout.
+            using var cts = new CancellationTokenSource(timeout, time);
             try
             {
                 await store.InitializeAsync(cts.Token).ConfigureAwait(false);
