@@ -8,6 +8,7 @@
 //
 // SQLite runs on a file under data/bench (a real disk: /tmp may be a RAM disk, where a sync costs nothing).
 // PostgreSQL runs when --postgres or ACTORSESSIONS_TEST_POSTGRES gives a connection string.
+using ActorSessions.Durability;
 using ActorSessions.Storage;
 using System.Diagnostics;
 using System.Globalization;

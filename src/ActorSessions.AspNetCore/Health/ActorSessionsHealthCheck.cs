@@ -3,7 +3,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace ActorSessions.AspNetCore;
+namespace ActorSessions.AspNetCore.Health;
 
 /// <summary>
 /// Reports whether sessions can be served and stored: Healthy while the container answers and its store (if

@@ -1,3 +1,4 @@
+using ActorSessions.AspNetCore.Health;
 using ActorSessions.AspNetCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

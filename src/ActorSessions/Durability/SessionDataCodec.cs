@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 
-namespace ActorSessions;
+namespace ActorSessions.Durability;
 
 /// <summary>
 /// The bytes a session's data is stored as: a format byte, then the entry count and each key and value,

@@ -1,3 +1,4 @@
+using ActorSessions.Durability;
 namespace ActorSessions.Storage;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using ActorSessions.Durability;
 using ActorSessions.Storage;
 using System.Collections.Immutable;
 using static ActorSessions.Storage.Tests.TestSupport.Rows;

@@ -1,3 +1,4 @@
+using ActorSessions.Durability;
 using ActorSessions.Storage;
 namespace ActorSessions.Tests.Storage;
 

@@ -1,3 +1,4 @@
+using ActorSessions.Durability;
 using ActorSessions.Storage;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
