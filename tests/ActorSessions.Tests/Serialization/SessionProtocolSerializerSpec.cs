@@ -292,6 +292,10 @@ public sealed class SessionProtocolSerializerSpec : TestKit
 
                 Assert.Equal(update.Clear, back.Clear);
                 break;
+            case CreateSession create:
+                var created = Assert.IsType<CreateSession>(actual);
+                AssertSameMessage(new UpdateSession(string.Empty, create.Set, create.Remove, create.Clear), new UpdateSession(string.Empty, created.Set, created.Remove, created.Clear));
+                break;
             case SessionBatch batch:
                 AssertSameList(batch.Requests, Assert.IsType<SessionBatch>(actual).Requests);
                 break;
