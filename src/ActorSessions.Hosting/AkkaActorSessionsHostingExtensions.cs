@@ -83,13 +83,14 @@ public static class AkkaActorSessionsHostingExtensions
         {
             var settings = SessionSettings.Create(system.Settings.Config);
             var storeSettings = SessionStoreSettings.Create(system.Settings.Config);
+            var client = SessionClientSettings.Create(system.Settings.Config);
             var time = options.TimeProvider ?? resolver.GetService<TimeProvider>() ?? TimeProvider.System;
-            if (options.SessionStore is not null && settings.RequestTimeout <= storeSettings.CommitTimeout * 2)
+            if (options.SessionStore is not null && client.RequestTimeout <= storeSettings.CommitTimeout * 2)
             {
                 // A write waits for the commit in flight and then its own; a caller that gave up earlier
                 // would report lost a write that may still be stored.
                 throw new InvalidOperationException(
-                    $"actor-sessions.request-timeout ({settings.RequestTimeout}) must be more than twice actor-sessions.store.commit-timeout ({storeSettings.CommitTimeout}), so every caller hears the verdict on its write.");
+                    $"actor-sessions.request-timeout ({client.RequestTimeout}) must be more than twice actor-sessions.store.commit-timeout ({storeSettings.CommitTimeout}), so every caller hears the verdict on its write.");
             }
 
             var store = options.SessionStore?.Invoke(system);
@@ -106,7 +107,7 @@ public static class AkkaActorSessionsHostingExtensions
             registry.Register<SessionContainer>(container);
             if (store is not null)
             {
-                SessionStoreLifetime.Attach(system, container, store, settings.RequestTimeout);
+                SessionStoreLifetime.Attach(system, container, store, client.RequestTimeout);
             }
         });
         return builder;

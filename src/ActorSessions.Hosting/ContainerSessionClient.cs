@@ -90,7 +90,7 @@ internal sealed class ContainerSessionClient : ISessionClient, IDisposable
 
         var client = new SessionClient(
             container,
-            SessionSettings.Create(_services.GetRequiredService<ActorSystem>().Settings.Config),
+            SessionClientSettings.Create(_services.GetRequiredService<ActorSystem>().Settings.Config),
             _services.GetService<TimeProvider>());
         Volatile.Write(ref _client, client);
         if (_disposed)

@@ -44,7 +44,7 @@ public sealed class ContainerUnavailableSpec
             container: o => o.RequestTimeout = TimeSpan.FromMilliseconds(200),
             services: s => s.AddSingleton<ISessionClient>(sp => new SessionClient(
                 sp.GetRequiredService<ActorSystem>().DeadLetters,
-                SessionSettings.Default with { RequestTimeout = TimeSpan.FromMilliseconds(200) })));
+                new SessionClientSettings { RequestTimeout = TimeSpan.FromMilliseconds(200) })));
         using var client = app.Raw();
 
         var response = await client.PostAsync("/set", sessionId: null);

@@ -4,7 +4,7 @@ namespace ActorSessions;
 
 /// <summary>
 /// The <see cref="ISessionClient"/> over a container's <see cref="IActorRef"/>. Every call fails with
-/// <see cref="TimeoutException"/> after the settings' <see cref="SessionSettings.RequestTimeout"/> and
+/// <see cref="TimeoutException"/> after the settings' <see cref="SessionClientSettings.RequestTimeout"/> and
 /// honours its token.
 /// </summary>
 /// <remarks>
@@ -37,22 +37,22 @@ public sealed class SessionClient : ISessionClient, IDisposable
 
     /// <summary>Creates a client for <paramref name="container"/>.</summary>
     /// <param name="container">The container, e.g. from <c>IRequiredActor&lt;SessionContainer&gt;</c>.</param>
-    /// <param name="settings">Supplies the request timeout; <see cref="SessionSettings.Default"/> when <see langword="null"/>.</param>
+    /// <param name="settings">Its request timeout; <see cref="SessionClientSettings.Default"/> when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock the timeouts run on; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="container"/> is not a reference from an actor system.</exception>
-    public SessionClient(IActorRef container, SessionSettings? settings = null, TimeProvider? timeProvider = null)
+    public SessionClient(IActorRef container, SessionClientSettings? settings = null, TimeProvider? timeProvider = null)
         : this(container, settings, timeProvider, DefaultMaxInFlight)
     {
     }
 
-    internal SessionClient(IActorRef container, SessionSettings? settings, TimeProvider? timeProvider, int maxInFlight)
+    internal SessionClient(IActorRef container, SessionClientSettings? settings, TimeProvider? timeProvider, int maxInFlight)
     {
         ArgumentNullException.ThrowIfNull(container);
         var provider = ProviderOf(container)
             ?? throw new ArgumentException("The container must be a reference to an actor of a running actor system.", nameof(container));
 
         _container = container;
-        _timeout = (settings ?? SessionSettings.Default).RequestTimeout;
+        _timeout = (settings ?? SessionClientSettings.Default).RequestTimeout;
         _coalescer = new RequestCoalescer(container, provider, _timeout, timeProvider ?? TimeProvider.System, maxInFlight);
     }
 

@@ -142,14 +142,6 @@ public sealed record SessionSettings
         init => field = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxMemory), value, "max-memory must be at least 1 byte, or off.");
     } = 1L << 30;
 
-    /// <summary>How long <see cref="SessionClient"/> waits for an answer before the call fails.</summary>
-    /// <value>5 seconds (<c>request-timeout</c>).</value>
-    public TimeSpan RequestTimeout
-    {
-        get;
-        init => field = SettingsGuard.Positive(value, nameof(RequestTimeout));
-    } = TimeSpan.FromSeconds(5);
-
     /// <summary>
     /// Reads the <c>actor-sessions</c> section of <paramref name="config"/>; a key it lacks takes its
     /// default from <c>reference.conf</c>.
@@ -173,7 +165,6 @@ public sealed record SessionSettings
                 MaxKeysPerSession = section.GetInt("max-keys-per-session"),
                 MaxSessionBytes = ReadByteSize(section, "max-session-bytes"),
                 MaxMemory = IsOff(section.GetString("max-memory")) ? null : ReadByteSize(section, "max-memory"),
-                RequestTimeout = section.GetTimeSpan("request-timeout", allowInfinite: false),
             };
         }
         catch (Exception e) when (e is not ArgumentException)

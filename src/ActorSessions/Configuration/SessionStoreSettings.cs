@@ -26,7 +26,7 @@ public sealed record SessionStoreSettings
     /// <summary>The longest a commit may take before it is cancelled and counted as failed.</summary>
     /// <remarks>
     /// A write waits at most for the commit in flight and then its own, so the client's
-    /// <see cref="SessionSettings.RequestTimeout"/> must be more than twice this for every caller to hear
+    /// <see cref="SessionClientSettings.RequestTimeout"/> must be more than twice this for every caller to hear
     /// the verdict on its write.
     /// </remarks>
     /// <value>2 seconds (<c>commit-timeout</c>).</value>

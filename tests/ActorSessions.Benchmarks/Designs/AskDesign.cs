@@ -5,7 +5,7 @@ namespace ActorSessions.Benchmarks.Designs;
 /// <summary>ActorSessions through plain <c>Ask</c>: one temporary actor and one timeout timer per request.</summary>
 internal sealed class AskDesign(ActorSystem system, string name) : ISessionDesign
 {
-    private static readonly TimeSpan Timeout = SessionSettings.Default.RequestTimeout;
+    private static readonly TimeSpan Timeout = SessionClientSettings.Default.RequestTimeout;
 
     private readonly IActorRef _container = system.ActorOf(
         SessionContainer.Props(SessionSettings.Default with { MaxSessions = 10_000_000 }),

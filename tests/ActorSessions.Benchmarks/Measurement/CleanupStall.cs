@@ -27,12 +27,11 @@ internal static class CleanupStall
             CleanupBatchSize = batchSize,
             MaxSessions = sessions * 2,
             CleanupInterval = TimeSpan.FromDays(1),
-            RequestTimeout = TimeSpan.FromMinutes(2),
         };
 
         // The client's timeouts run on the real clock: the fake one only ages the sessions.
         var container = system.ActorOf(SessionContainer.Props(settings, time), name);
-        using var client = new SessionClient(container, settings);
+        using var client = new SessionClient(container, new SessionClientSettings { RequestTimeout = TimeSpan.FromMinutes(2) });
         var live = string.Empty;
         for (var c = 0; c < cohorts; c++)
         {

@@ -42,7 +42,7 @@ internal static class MemoryFootprint
         var settings = SessionSettings.Default with { MaxSessions = Math.Max(sessions, 1) };
         Func<Session, Session>? factory = oneKey ? s => s.Set(Workload.UserKey, Workload.UserValue(0)) : null;
         var container = system.ActorOf(SessionContainer.Props(new SessionContainerOptions(settings) { SessionFactory = factory }), name);
-        using var client = new SessionClient(container, settings);
+        using var client = new SessionClient(container);
         const int Parallel = 1024;
         for (var done = 0; done < sessions; done += Parallel)
         {

@@ -8,7 +8,7 @@ public sealed class SessionClientSpec : TestKit
 {
     private const string FirstId = "first-session-id-0000";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
-    private static readonly SessionSettings Settings = SessionSettings.Default with { RequestTimeout = TimeSpan.FromSeconds(2) };
+    private static readonly SessionClientSettings Settings = new() { RequestTimeout = TimeSpan.FromSeconds(2) };
 
     private readonly FakeTimeProvider _time = new();
     private readonly TestProbe _probe;

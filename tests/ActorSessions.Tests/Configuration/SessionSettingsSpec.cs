@@ -15,7 +15,7 @@ public sealed class SessionSettingsSpec
         Assert.Equal(1000, settings.CleanupBatchSize);
         Assert.Equal(20, settings.SessionIdLength);
         Assert.Equal(1_000_000, settings.MaxSessions);
-        Assert.Equal(TimeSpan.FromSeconds(5), settings.RequestTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), SessionClientSettings.Create(ConfigurationFactory.Empty).RequestTimeout);
         Assert.Equal(TimeSpan.FromSeconds(1), settings.PromoteAfter);
         Assert.Equal(1000, settings.MaxKeysPerSession);
         Assert.Equal(1L << 20, settings.MaxSessionBytes);

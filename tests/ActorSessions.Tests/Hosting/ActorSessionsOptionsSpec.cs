@@ -40,13 +40,13 @@ public sealed class ActorSessionsOptionsSpec
                 CleanupBatchSize = 500,
                 SessionIdLength = 32,
                 MaxSessions = 1234,
-                RequestTimeout = TimeSpan.FromMilliseconds(2500),
                 PromoteAfter = TimeSpan.FromSeconds(3),
                 MaxKeysPerSession = 40,
                 MaxSessionBytes = 100_000,
                 MaxMemory = 5_000_000_000,
             },
             settings);
+        Assert.Equal(TimeSpan.FromMilliseconds(2500), SessionClientSettings.Create(ConfigurationFactory.ParseString(options.ToHocon())).RequestTimeout);
     }
 
     [Fact]
