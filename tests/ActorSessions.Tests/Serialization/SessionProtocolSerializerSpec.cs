@@ -292,6 +292,17 @@ public sealed class SessionProtocolSerializerSpec : TestKit
 
                 Assert.Equal(update.Clear, back.Clear);
                 break;
+            case CreateSession create:
+                var created = Assert.IsType<CreateSession>(actual);
+                Assert.Equal(create.Set, created.Set);
+                Assert.Equal(create.Remove.IsDefault, created.Remove.IsDefault);
+                if (!create.Remove.IsDefault)
+                {
+                    Assert.Equal(create.Remove.ToArray(), created.Remove.ToArray());
+                }
+
+                Assert.Equal(create.Clear, created.Clear);
+                break;
             case SessionBatch batch:
                 AssertSameList(batch.Requests, Assert.IsType<SessionBatch>(actual).Requests);
                 break;
