@@ -137,4 +137,33 @@ public sealed class SessionContainerStoreRecoverySpec : StoreSpecBase
         Assert.Equal((saved.Id, saved.CreatedAt, saved.LastModified, saved.Version, saved.GetString("k")), (recovered.Id, recovered.CreatedAt, recovered.LastModified, recovered.Version, recovered.GetString("k")));
         await Ask<SessionNotFound>(second, new GetSession(gone.Id));
     }
+
+    [Fact]
+    public async Task A_recovery_past_its_timeout_fails_held_and_new_requests_and_is_retried_after_a_backoff()
+    {
+        Store.Put(Row(IdA, Start));
+        Store.HoldLoads();
+        var storeSettings = StoreSettings with { RecoveryTimeout = TimeSpan.FromSeconds(10) };
+        var container = Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(Settings()) { TimeProvider = Clock, Store = Store, StoreSettings = storeSettings }));
+        var held = Ask<object>(container, new GetSession(IdA));
+        await Store.LoadStarted();
+
+        Clock.Advance(storeSettings.RecoveryTimeout);
+
+        var heldFailure = await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => held);
+        Assert.Contains("recover", heldFailure.Message);
+        Assert.Contains("recovery-timeout", heldFailure.Message);
+        var newFailure = await AskFails(container, new OpenSession(IdA));
+        Assert.Contains("recover", newFailure.Message);
+        var stats = await StoreStats(container);
+        Assert.False(stats.Available);
+        Assert.Contains("recovery-timeout", stats.LastFailure);
+
+        Store.ReleaseLoads();
+        Scheduler.Advance(storeSettings.MinBackoff);
+
+        await AwaitAssertAsync(async () => await Ask<SessionFound>(container, new GetSession(IdA)), TimeSpan.FromSeconds(5));
+        Assert.True((await StoreStats(container)).Available);
+        Assert.Equal(1, (await Ask<SessionStats>(container, GetSessionStats.Instance)).Count);
+    }
 }

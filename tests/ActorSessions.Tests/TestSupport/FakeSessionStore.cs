@@ -15,6 +15,7 @@ public sealed class FakeSessionStore : ISessionStore
     private readonly object _lock = new();
     private readonly List<IReadOnlyList<SessionWrite>> _commits = [];
     private readonly SemaphoreSlim _commitStarted = new(0);
+    private readonly SemaphoreSlim _loadStarted = new(0);
     private TaskCompletionSource? _commitGate;
     private TaskCompletionSource? _loadGate;
     private int _probes;
@@ -55,7 +56,7 @@ public sealed class FakeSessionStore : ISessionStore
 
     public void ReleaseCommits() => _commitGate?.TrySetResult();
 
-    /// <summary>Loads wait until <see cref="ReleaseLoads"/>.</summary>
+    /// <summary>Loads wait until <see cref="ReleaseLoads"/>, or until they are cancelled (as a real store's would).</summary>
     public void HoldLoads() => _loadGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void ReleaseLoads() => _loadGate?.TrySetResult();
@@ -66,6 +67,15 @@ public sealed class FakeSessionStore : ISessionStore
         if (!await _commitStarted.WaitAsync(TimeSpan.FromSeconds(5)))
         {
             throw new TimeoutException("No commit started.");
+        }
+    }
+
+    /// <summary>Waits until a load has started (and is perhaps held).</summary>
+    public async Task LoadStarted()
+    {
+        if (!await _loadStarted.WaitAsync(TimeSpan.FromSeconds(5)))
+        {
+            throw new TimeoutException("No load started.");
         }
     }
 
@@ -127,9 +137,10 @@ public sealed class FakeSessionStore : ISessionStore
 
     public async IAsyncEnumerable<SessionRecord> LoadAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        _loadStarted.Release();
         if (_loadGate is { } gate)
         {
-            await gate.Task;
+            await gate.Task.WaitAsync(cancellationToken);
         }
 
         if (Fault is { } fault)
