@@ -73,7 +73,6 @@ public sealed class SessionSettingsSpec
     [InlineData("actor-sessions.max-sessions = 0")]
     [InlineData("actor-sessions.cleanup-batch-size = 0")]
     [InlineData("actor-sessions.absolute-timeout = 0s")]
-    [InlineData("actor-sessions.request-timeout = 0s")]
     [InlineData("actor-sessions.max-sessions = lots")]
     [InlineData("actor-sessions.promote-after = -1s")]
     [InlineData("actor-sessions.max-keys-per-session = 0")]
@@ -84,6 +83,14 @@ public sealed class SessionSettingsSpec
     public void Invalid_values_are_refused_with_an_ArgumentException(string hocon)
     {
         Assert.ThrowsAny<ArgumentException>(() => SessionSettings.Create(ConfigurationFactory.ParseString(hocon)));
+    }
+
+    [Theory]
+    [InlineData("actor-sessions.request-timeout = 0s")]
+    [InlineData("actor-sessions.request-timeout = soon")]
+    public void Invalid_client_values_are_refused_with_an_ArgumentException(string hocon)
+    {
+        Assert.ThrowsAny<ArgumentException>(() => SessionClientSettings.Create(ConfigurationFactory.ParseString(hocon)));
     }
 
     [Fact]

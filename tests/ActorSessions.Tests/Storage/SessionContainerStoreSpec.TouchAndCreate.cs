@@ -11,7 +11,7 @@ public sealed class SessionContainerStoreTouchAndCreateSpec : StoreSpecBase
     {
         var container = NewContainer();
         await StoreStats(container);
-        using var client = new SessionClient(container, Settings(), Clock);
+        using var client = new SessionClient(container, timeProvider: Clock);
         var missing = new SessionIdGenerator(Settings().SessionIdLength).Next();
 
         var thrown = await Assert.ThrowsAsync<SessionNotFoundException>(() => client.TouchAsync(missing));
@@ -27,7 +27,7 @@ public sealed class SessionContainerStoreTouchAndCreateSpec : StoreSpecBase
     public async Task TouchAsync_on_a_held_session_finds_it_and_commits_nothing_until_the_touches_are_flushed()
     {
         var container = NewContainer();
-        using var client = new SessionClient(container, Settings(), Clock);
+        using var client = new SessionClient(container, timeProvider: Clock);
         var session = (await client.CreateAsync(new CreateSession(Data("user", "ada")))).Session;
         var commits = Store.Commits.Count;
         Clock.Advance(TimeSpan.FromMinutes(1));
@@ -45,7 +45,7 @@ public sealed class SessionContainerStoreTouchAndCreateSpec : StoreSpecBase
     {
         var container = NewContainer();
         await StoreStats(container);
-        using var client = new SessionClient(container, Settings(), Clock);
+        using var client = new SessionClient(container, timeProvider: Clock);
 
         var opened = await client.CreateAsync(new CreateSession(Data("user", "ada")));
 
