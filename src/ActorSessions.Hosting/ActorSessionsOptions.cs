@@ -33,6 +33,9 @@ public sealed class ActorSessionsOptions : IActorSessionsStoreOptions
     /// <summary><c>actor-sessions.session-id-length</c>.</summary>
     public int? SessionIdLength { get; set; }
 
+    /// <summary><c>actor-sessions.partitions</c>: how many containers split the sessions by a stable hash of their id, to use more cores.</summary>
+    public int? Partitions { get; set; }
+
     /// <summary><c>actor-sessions.max-sessions</c>.</summary>
     public int? MaxSessions { get; set; }
 
@@ -86,6 +89,7 @@ public sealed class ActorSessionsOptions : IActorSessionsStoreOptions
         Append(sb, "cleanup-batch-size", CleanupBatchSize);
         Append(sb, "session-id-length", SessionIdLength);
         Append(sb, "max-sessions", MaxSessions);
+        Append(sb, "partitions", Partitions);
         Append(sb, "request-timeout", RequestTimeout);
         Append(sb, "promote-after", PromoteAfter);
         Append(sb, "max-keys-per-session", MaxKeysPerSession);

@@ -79,6 +79,13 @@ public sealed record SessionSettings
     /// longest ago (see <see cref="PromoteAfter"/>).
     /// </summary>
     /// <value>1,000,000 (<c>max-sessions</c>).</value>
+    public int Partitions
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Partitions), value, "partitions must be at least 1.");
+    } = 1;
+
+    /// <summary>The most sessions held at once, over all partitions; a new session beyond it evicts one.</summary>
     public int MaxSessions
     {
         get;
@@ -161,6 +168,7 @@ public sealed record SessionSettings
                 CleanupBatchSize = section.GetInt("cleanup-batch-size"),
                 SessionIdLength = section.GetInt("session-id-length"),
                 MaxSessions = section.GetInt("max-sessions"),
+                Partitions = section.GetInt("partitions"),
                 PromoteAfter = section.GetTimeSpan("promote-after", allowInfinite: false),
                 MaxKeysPerSession = section.GetInt("max-keys-per-session"),
                 MaxSessionBytes = ReadByteSize(section, "max-session-bytes"),

@@ -30,8 +30,14 @@ internal sealed partial class SessionBook
     private readonly long _idleTimeout;
     private readonly long _absoluteTimeout;
 
-    public SessionBook(SessionSettings settings, long timestampFrequency, Func<Session, Session>? sessionFactory, ILogger log)
+    private readonly int _partition;
+    private readonly int _partitions;
+
+    /// <summary>A book of partition <paramref name="partition"/> of <paramref name="partitions"/>: the ids it issues belong to it.</summary>
+    public SessionBook(SessionSettings settings, long timestampFrequency, Func<Session, Session>? sessionFactory, ILogger log, int partition = 0, int partitions = 1)
     {
+        _partition = partition;
+        _partitions = partitions;
         _settings = settings;
         _sessionFactory = sessionFactory;
         _log = log;
@@ -429,7 +435,7 @@ internal sealed partial class SessionBook
         string id;
         do
         {
-            id = _ids.Next();
+            id = _partitions == 1 ? _ids.Next() : _ids.NextFor(_partition, _partitions);
         }
         while (_table.Find(id) != SessionTable.None);
 

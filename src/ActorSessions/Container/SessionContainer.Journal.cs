@@ -32,6 +32,10 @@ public sealed partial class SessionContainer
                 Undo(failed.Error);
                 BecomeStoreUnavailable(failed.Error.Message);
                 return true;
+            case JournalFenced fenced:
+                Undo(fenced.Error);
+                BecomeFenced(fenced.Error);
+                return true;
             case JournalRestarted restarted:
                 Undo(restarted.Error);
                 BecomeStoreUnavailable($"the session journal failed: {restarted.Error.Message}");

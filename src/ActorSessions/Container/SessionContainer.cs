@@ -74,13 +74,22 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         _storeSettings = options.StoreSettings ?? SessionStoreSettings.Default;
         _time = options.TimeProvider ?? TimeProvider.System;
         _log = (ILogger?)options.LoggerFactory?.CreateLogger<SessionContainer>() ?? new ActorSystemLogger(Context.GetLogger());
-        _book = new SessionBook(_settings, _time.TimestampFrequency, options.SessionFactory, _log);
+        _book = new SessionBook(ShareOf(_settings), _time.TimestampFrequency, options.SessionFactory, _log, options.Partition ?? 0, options.Settings.Partitions);
         _answerMargin = (long)((_storeSettings.CommitTimeout * 2).TotalSeconds * Stopwatch.Frequency);
         _metrics = new SessionContainerMetrics(Self.Path.ToStringWithoutAddress(), () => _book.Count);
     }
 
     /// <inheritdoc />
     ITimerScheduler IWithTimers.Timers { get; set; } = null!;
+
+    /// <summary>One partition's limits: <c>max-sessions</c> and <c>max-memory</c> are totals, split evenly over the partitions.</summary>
+    private static SessionSettings ShareOf(SessionSettings settings) => settings.Partitions == 1
+        ? settings
+        : settings with
+        {
+            MaxSessions = (int)Math.Max(1, ((long)settings.MaxSessions + settings.Partitions - 1) / settings.Partitions),
+            MaxMemory = settings.MaxMemory is { } memory ? Math.Max(1, memory / settings.Partitions) : null,
+        };
 
     private ITimerScheduler Timers => ((IWithTimers)this).Timers;
 
@@ -98,7 +107,20 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.Settings, nameof(options.Settings));
-        return Akka.Actor.Props.CreateBy(new Producer(options));
+        var most = SessionPartitioner.MaxPartitionsFor(options.Settings.SessionIdLength);
+        if (options.Settings.Partitions < 1 || options.Settings.Partitions > most)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Settings.Partitions, $"actor-sessions.partitions must be from 1 to {most} with {options.Settings.SessionIdLength}-character ids, so that an id drawn for a partition keeps {SessionPartitioner.MinPartitionedIdBits} random bits.");
+        }
+
+        if (options.Partition is { } p && (p < 0 || p >= options.Settings.Partitions))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), p, $"Partition must be from 0 to {options.Settings.Partitions - 1}.");
+        }
+
+        return options.Settings.Partitions > 1 && options.Partition is null
+            ? SessionPartitionRouter.Props(options)
+            : Akka.Actor.Props.CreateBy(new Producer(options));
     }
 
     /// <summary>Makes containers, so that the constructor is not public: <see cref="Props(SessionContainerOptions)"/> is how one starts.</summary>
@@ -124,7 +146,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         }
 
         var journal = Context.ActorOf(
-            SessionJournal.Props(store, _settings, _storeSettings, _time, new JournalGate(), _metrics, _log),
+            SessionJournal.Props(store, _settings, _storeSettings, _time, new JournalGate(), _metrics, _log, _options.Partition ?? 0, _options.Settings.Partitions),
             "journal");
         _journal = JournalLink.To(journal);
         _metrics.AttachStore(() => _pending.Writes + _journal.Waiting, () => _writable);
@@ -187,6 +209,34 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             if (!Serve(m, Sender))
             {
                 Unhandled(m);
+            }
+        }));
+    }
+
+    /// <summary>
+    /// Another writer took this container's partition of the store (a second process on the same database,
+    /// a copy on a node that was cut off): what it holds is stale, so it answers every request with a
+    /// failure, reads too, and never writes again. Restarting the process (or the shard) recovers afresh.
+    /// </summary>
+    private void BecomeFenced(Exception reason)
+    {
+        _lastStoreFailure = reason.Message;
+        _writable = false;
+        var failure = new Status.Failure(new SessionStoreUnavailableException(
+            $"This session container's partition was taken over by another writer; it serves nothing more: {reason.Message}", reason));
+        Become(() => ReceiveAny(m =>
+        {
+            if (m is GetSessionStoreStats)
+            {
+                _journal.Journal!.Tell(new JournalStats(_journal.Waiting), Sender);
+            }
+            else if (m is GetSessionStats)
+            {
+                Sender.Tell(Stats());
+            }
+            else if (m is ISessionMessage && !Sender.IsNobody())
+            {
+                Sender.Tell(m is SessionBatch { Requests: { } requests } ? new SessionBatchHandled(Enumerable.Repeat<object>(failure, requests.Count).ToArray()) : failure);
             }
         }));
     }

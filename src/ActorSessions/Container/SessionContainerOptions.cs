@@ -31,4 +31,12 @@ public sealed record SessionContainerOptions(SessionSettings Settings)
     /// actor system's log (which Akka.Hosting sends on to Microsoft.Extensions.Logging when it is set up so).
     /// </summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// The one partition this container serves, set by what runs the partitions (a shard region); when
+    /// <see langword="null"/> and <see cref="SessionSettings.Partitions"/> is more than 1, <see cref="SessionContainer.Props(SessionContainerOptions)"/>
+    /// starts a router with a container per partition, each over its slice of <see cref="Store"/>, and
+    /// callers send to the router as to one container.
+    /// </summary>
+    public int? Partition { get; init; }
 }

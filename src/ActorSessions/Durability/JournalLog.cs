@@ -29,6 +29,9 @@ internal static partial class JournalLog
     [LoggerMessage(EventId = 1108, Level = LogLevel.Debug, Message = "The session store's cleanup deleted {Deleted} expired rows.")]
     public static partial void CleanedUp(ILogger logger, int deleted);
 
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Error, Message = "Partition {Partition} of the sessions was taken by another writer (epoch {CurrentEpoch}; this container held {HeldEpoch}): this copy is stale, writes nothing more and serves no request.")]
+    public static partial void Fenced(ILogger logger, int partition, long heldEpoch, long currentEpoch);
+
     [LoggerMessage(EventId = 1109, Level = LogLevel.Error, Message = "The session journal failed and restarted; the writes it held are undone, and it probes the store before it takes writes again.")]
     public static partial void Restarted(ILogger logger, Exception error);
 }

@@ -38,6 +38,9 @@ internal sealed record JournalCommitted(long UpTo);
 /// </summary>
 internal sealed record JournalFailed(long UpTo, Exception Error);
 
+/// <summary>Another writer took the partition: this container's copy is stale for good.</summary>
+internal sealed record JournalFenced(SessionStoreFencedException Error);
+
 /// <summary>The store answers again: records are taken.</summary>
 internal sealed record JournalAvailable;
 

@@ -60,8 +60,17 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
     private TimeSpan _recoveryDuration;
     private string? _lastFailure;
 
-    public SessionJournal(ISessionStore store, SessionSettings settings, SessionStoreSettings storeSettings, TimeProvider time, JournalGate gate, SessionContainerMetrics metrics, ILogger log)
+    // The partition this journal writes, and with a fencing store the epoch it took it under.
+    private readonly int _partition;
+    private readonly int _partitions;
+    private readonly IFencedSessionStore? _fenced;
+    private long _epoch;
+
+    public SessionJournal(ISessionStore store, SessionSettings settings, SessionStoreSettings storeSettings, TimeProvider time, JournalGate gate, SessionContainerMetrics metrics, ILogger log, int partition, int partitions)
     {
+        _partition = partition;
+        _partitions = partitions;
+        _fenced = store as IFencedSessionStore;
         _store = store;
         _settings = settings;
         _storeSettings = storeSettings;
@@ -85,8 +94,8 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ISessionStore store, SessionSettings settings, SessionStoreSettings storeSettings, TimeProvider time, JournalGate gate, SessionContainerMetrics metrics, ILogger log) =>
-        Akka.Actor.Props.Create(() => new SessionJournal(store, settings, storeSettings, time, gate, metrics, log));
+    public static Props Props(ISessionStore store, SessionSettings settings, SessionStoreSettings storeSettings, TimeProvider time, JournalGate gate, SessionContainerMetrics metrics, ILogger log, int partition = 0, int partitions = 1) =>
+        Akka.Actor.Props.Create(() => new SessionJournal(store, settings, storeSettings, time, gate, metrics, log, partition, partitions));
 
     /// <summary>A journal starts available: the container's first request to it is to recover, which initializes the store.</summary>
     protected override void PreStart() => _available = true;
@@ -153,7 +162,12 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         var id = _commitId = _gate.NextCommitId();
         var upTo = _queuedUpTo;
         var started = Stopwatch.GetTimestamp();
-        var task = CallStore((store, ct) => store.CommitAsync(writes, ct));
+        var fenced = _fenced;
+        var partition = _partition;
+        var epoch = _epoch;
+        var task = fenced is null
+            ? CallStore((store, ct) => store.CommitAsync(writes, ct))
+            : CallStore((_, ct) => fenced.CommitAsync(partition, epoch, writes, ct));
         _gate.InFlight = task;
 
         // PipeTo fires when the store's task has really finished, so two commits never overlap.
@@ -184,6 +198,20 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         }
 
         var error = done.Error is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerException! : done.Error;
+        if (error is SessionStoreFencedException fencedOut)
+        {
+            // Another writer took the partition: this copy is stale and must never write again.
+            _failedCommits++;
+            _lastFailure = fencedOut.Message;
+            _queued.Clear();
+            _available = false;
+            _metrics.CommitFailed(done.Duration, done.Writes, fencedOut);
+            JournalLog.Fenced(_log, fencedOut.Partition, fencedOut.HeldEpoch, fencedOut.CurrentEpoch);
+            Become(Fenced);
+            Context.Parent.Tell(new JournalFenced(fencedOut));
+            return;
+        }
+
         _failedCommits++;
         _lastFailure = error.Message;
         _metrics.CommitFailed(done.Duration, done.Writes, error);
@@ -268,6 +296,9 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         var timeout = _storeSettings.RecoveryTimeout;
         var time = _time;
         var previous = _gate.InFlight;
+        var fenced = _fenced;
+        var partition = _partition;
+        var partitions = _partitions;
         var task = Task.Run(async () =>
         {
             await previous.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
@@ -278,11 +309,21 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
             try
             {
                 await store.InitializeAsync(cts.Token).ConfigureAwait(false);
+
+                // Take the partition before reading it: a writer that held it is fenced from here on, so
+                // what is read is the last it could write.
+                var epoch = fenced is null ? 0 : await fenced.TakePartitionAsync(partition, cts.Token).ConfigureAwait(false);
                 var chunk = new List<RecoveredSession>(RecoveryChunkSize);
                 var sessions = 0;
                 var unreadable = 0;
                 await foreach (var row in store.LoadAsync(now, cts.Token).ConfigureAwait(false))
                 {
+                    if (partitions > 1 && row?.Id is { } rowId && SessionPartitioner.PartitionOf(rowId, partitions) != partition)
+                    {
+                        // Another partition's row, in a store the partitions share.
+                        continue;
+                    }
+
                     if (!Decode(row, out var data, out var error))
                     {
                         unreadable++;
@@ -306,16 +347,16 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
                     container.Tell(new RecoveredChunk(attempt, chunk));
                 }
 
-                return new RecoveryEnded(attempt, sessions, unreadable, Stopwatch.GetElapsedTime(started), null);
+                return new RecoveryEnded(attempt, sessions, unreadable, Stopwatch.GetElapsedTime(started), null, epoch);
             }
             catch (OperationCanceledException e) when (cts.IsCancellationRequested)
             {
-                return new RecoveryEnded(attempt, 0, 0, Stopwatch.GetElapsedTime(started), new TimeoutException(
+                return new RecoveryEnded(attempt, 0, 0, Stopwatch.GetElapsedTime(started), Epoch: 0, Error: new TimeoutException(
                     $"Recovering the sessions from the store took longer than its recovery-timeout ({timeout}).", e));
             }
             catch (Exception e)
             {
-                return new RecoveryEnded(attempt, 0, 0, Stopwatch.GetElapsedTime(started), e);
+                return new RecoveryEnded(attempt, 0, 0, Stopwatch.GetElapsedTime(started), e, 0);
             }
         });
         _gate.InFlight = task;
@@ -343,12 +384,20 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
 
         _backoff = _storeSettings.MinBackoff;
         _available = true;
+        _epoch = ended.Epoch;
         _recovered = ended.Sessions;
         _unreadable = ended.Unreadable;
         _recoveryDuration = ended.Elapsed;
         JournalLog.Recovered(_log, ended.Sessions, (long)ended.Elapsed.TotalMilliseconds, ended.Unreadable);
         Context.Parent.Tell(new RecoveryDone(ended.Attempt, ended.Sessions, ended.Unreadable, ended.Elapsed));
         StartCommitIfIdle();
+    }
+
+    /// <summary>Fenced out by another writer of the partition: nothing more is written, ever; the container stops serving.</summary>
+    private void Fenced()
+    {
+        Receive<JournalStats>(stats => Sender.Tell(Stats(stats.WaitingInContainer)));
+        ReceiveAny(_ => { });
     }
 
     private static bool Decode(SessionRecord? row, out SessionData data, out string? error)
@@ -440,7 +489,7 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
 
     private sealed record ProbeDone(Exception? Error);
 
-    private sealed record RecoveryEnded(int Attempt, int Sessions, int Unreadable, TimeSpan Elapsed, Exception? Error);
+    private sealed record RecoveryEnded(int Attempt, int Sessions, int Unreadable, TimeSpan Elapsed, Exception? Error, long Epoch);
 
     private sealed record CleanupDone(int Deleted, Exception? Error);
 

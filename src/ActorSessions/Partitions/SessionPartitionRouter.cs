@@ -1,0 +1,119 @@
+using Akka.Actor;
+
+namespace ActorSessions;
+
+/// <summary>
+/// Local partitions: one container per partition behind one actor that callers talk to as to a single
+/// container. A request about one session goes to its id's partition (<see cref="SessionPartitioner"/>);
+/// one that asks for a new session goes to the next partition in turn, which issues an id of its own; a
+/// batch is split by partition and its answers put back in order; cleanup, time adjustment, flush and the
+/// figures reach every partition and are answered with the sum. Forwarded requests keep their sender, so
+/// a single request costs one extra hop and no allocation.
+/// </summary>
+internal sealed class SessionPartitionRouter : ReceiveActor
+{
+    private readonly IActorRef[] _partitions;
+    private int _next;
+
+    private SessionPartitionRouter(SessionContainerOptions options)
+    {
+        _partitions = new IActorRef[options.Settings.Partitions];
+        for (var p = 0; p < _partitions.Length; p++)
+        {
+            _partitions[p] = Context.ActorOf(SessionContainer.Props(options with { Partition = p }), $"partition-{p}");
+        }
+
+        Receive<SessionBatch>(Split);
+        Receive<ISessionRequest>(request => PartitionFor(request).Forward(request));
+        Receive<CleanupSessions>(m => FanOut(m, SessionJoins.CleanedUp));
+        Receive<AdjustTime>(m => FanOut(m, SessionJoins.TimeAdjusted));
+        Receive<GetSessionStats>(m => FanOut(m, SessionJoins.Stats));
+        Receive<FlushSessionStore>(m => FanOut(m, SessionJoins.Flushed));
+        Receive<GetSessionStoreStats>(m => FanOut(m, SessionJoins.StoreStats));
+    }
+
+    public static Props Props(SessionContainerOptions options) =>
+        Akka.Actor.Props.CreateBy(new Producer(options));
+
+    /// <summary>A container's failure to start fails that partition, never the others; a restart would lose its sessions.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    private IActorRef PartitionFor(ISessionRequest request) => SessionIdOf(request) is { } id
+        ? _partitions[SessionPartitioner.PartitionOf(id, _partitions.Length)]
+        : NextPartition();
+
+    private IActorRef NextPartition()
+    {
+        var p = _next;
+        _next = p + 1 == _partitions.Length ? 0 : p + 1;
+        return _partitions[p];
+    }
+
+    /// <summary>The id a request is about, or <see langword="null"/> for one that asks for a new session (or is malformed, which any partition refuses alike).</summary>
+    internal static string? SessionIdOf(ISessionRequest? request) => request switch
+    {
+        OpenSession open => open.SessionId,
+        TouchSession touch => touch.SessionId,
+        GetSession get => get.SessionId,
+        SaveSession save => save.Session?.Id,
+        UpdateSession update => update.SessionId,
+        DeleteSession delete => delete.SessionId,
+        RenewSessionId renew => renew.SessionId,
+        _ => null,
+    };
+
+    private void Split(SessionBatch batch)
+    {
+        if (batch.Requests is not { Count: > 0 and <= SessionBatch.MaxRequests } requests)
+        {
+            // Empty, missing or too long: any partition answers it as the one container would.
+            _partitions[0].Forward(batch);
+            return;
+        }
+
+        var slots = new List<int>?[_partitions.Length];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var p = SessionIdOf(requests[i]) is { } id ? SessionPartitioner.PartitionOf(id, _partitions.Length) : _next++ % _partitions.Length;
+            (slots[p] ??= []).Add(i);
+        }
+
+        _next %= _partitions.Length;
+        var join = new BatchJoin(Sender, requests.Count, slots.Count(s => s is not null), ((ExtendedActorSystem)Context.System).Provider);
+        for (var p = 0; p < slots.Length; p++)
+        {
+            if (slots[p] is not { } mine)
+            {
+                continue;
+            }
+
+            var part = new ISessionRequest[mine.Count];
+            for (var i = 0; i < part.Length; i++)
+            {
+                part[i] = requests[mine[i]];
+            }
+
+            _partitions[p].Tell(new SessionBatch(part) { AnswerBy = batch.AnswerBy }, join.For([.. mine]));
+        }
+    }
+
+    private void FanOut(object message, Func<IReadOnlyList<object>, object> combine)
+    {
+        var join = new FanOutJoin(Sender, _partitions.Length, combine, ((ExtendedActorSystem)Context.System).Provider);
+        foreach (var partition in _partitions)
+        {
+            partition.Tell(message, join);
+        }
+    }
+
+    private sealed class Producer(SessionContainerOptions options) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(SessionPartitionRouter);
+
+        public ActorBase Produce() => new SessionPartitionRouter(options);
+
+        public void Release(ActorBase actor)
+        {
+        }
+    }
+}
