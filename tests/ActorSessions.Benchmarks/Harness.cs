@@ -98,7 +98,9 @@ internal sealed class Harness(HarnessOptions options, TextWriter log)
         var client = new ClientDesign(system, "client-container");
         _clientForBatchSizes = client;
         var tell = new ClientDesign(system, "tell-container");
-        var designs = new ISessionDesign[] { seed, reference, aspNet, ask, client, tell };
+        var two = new ClientDesign(system, "client-2-partitions", partitions: 2);
+        var four = new ClientDesign(system, "client-4-partitions", partitions: 4);
+        var designs = new ISessionDesign[] { seed, reference, aspNet, ask, client, tell, two, four };
         var ids = new Dictionary<ISessionDesign, string[]>();
         foreach (var design in designs)
         {
@@ -131,6 +133,8 @@ internal sealed class Harness(HarnessOptions options, TextWriter log)
             Tasks(OpenExisting, Concurrent, aspNet, callers, Open(aspNet), isAspNet: true),
             Tasks(OpenExisting, Concurrent, ask, callers, Open(ask)),
             Tasks(OpenExisting, Concurrent, client, callers, Open(client)),
+            Tasks(OpenExisting, Concurrent, two, callers, Open(two)),
+            Tasks(OpenExisting, Concurrent, four, callers, Open(four)),
             Tell(OpenExisting, Concurrent, system, tell, ids[tell], TellRequester.Kind.Open, callers, 1),
             Tell(OpenExisting, Concurrent, system, tell, ids[tell], TellRequester.Kind.Open, 8, 32),
             Threads(OpenExisting, Single, seed, 1, Open(seed), isSeed: true),

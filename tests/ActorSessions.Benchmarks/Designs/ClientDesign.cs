@@ -2,14 +2,19 @@ using Akka.Actor;
 
 namespace ActorSessions.Benchmarks.Designs;
 
-/// <summary>ActorSessions through <see cref="SessionClient"/>, which coalesces concurrent calls into batches.</summary>
+/// <summary>
+/// ActorSessions through <see cref="SessionClient"/>, which coalesces concurrent calls into batches; with
+/// <c>partitions</c> above 1, over that many local partitions behind one router.
+/// </summary>
 internal sealed class ClientDesign : ISessionDesign
 {
     private readonly IActorRef _container;
+    private readonly int _partitions;
 
-    public ClientDesign(ActorSystem system, string name)
+    public ClientDesign(ActorSystem system, string name, int partitions = 1)
     {
-        _container = system.ActorOf(SessionContainer.Props(SessionSettings.Default with { MaxSessions = 10_000_000 }), name);
+        _partitions = partitions;
+        _container = system.ActorOf(SessionContainer.Props(SessionSettings.Default with { MaxSessions = 10_000_000, Partitions = partitions }), name);
         Client = new SessionClient(_container);
     }
 
@@ -17,7 +22,7 @@ internal sealed class ClientDesign : ISessionDesign
 
     public IActorRef Container => _container;
 
-    public string Name => "ActorSessions, SessionClient";
+    public string Name => _partitions == 1 ? "ActorSessions, SessionClient" : $"ActorSessions, SessionClient, {_partitions} partitions";
 
     public async Task<string[]> PopulateAsync(int count)
     {
