@@ -147,18 +147,22 @@ public abstract partial class SessionStoreContract
                     return await Take(other, 0);
                 });
                 Assert.Equal(epoch + 1, await take);
-                var refused = await Record.ExceptionAsync(() => commit);
 
+                // Read as soon as the take is done, before the commit's outcome is known: a commit that lands
+                // must have landed before the take, so its rows are there already; a later one must be refused.
                 var ids = writes.Select(w => w.Id).ToHashSet(StringComparer.Ordinal);
+                var seenAfterTake = (await Load()).Count(r => ids.Contains(r.Id));
+                var refused = await Record.ExceptionAsync(() => commit);
                 var landed = (await Load()).Count(r => ids.Contains(r.Id));
+
                 if (refused is null)
                 {
-                    Assert.Equal(Rows, landed);
+                    Assert.Equal((Rows, Rows), (seenAfterTake, landed));
                 }
                 else
                 {
                     Assert.Equal(epoch + 1, Assert.IsType<SessionStoreFencedException>(refused).CurrentEpoch);
-                    Assert.Equal(0, landed);
+                    Assert.Equal((0, 0), (seenAfterTake, landed));
                 }
 
                 await Assert.ThrowsAsync<SessionStoreFencedException>(() => Commit(Fenced, 0, epoch, SessionWrite.Upsert(Row(Id(-1)))));
