@@ -21,9 +21,12 @@ namespace ActorSessions.PostgreSql;
 /// <c>actor_session_items</c>: <c>session_id</c>, <c>key</c> (<c>bytea</c>: its UTF-8 bytes, since <c>text</c> cannot hold a NUL),
 /// <c>value</c> (<c>bytea</c>), keyed by (<c>session_id</c>, <c>key</c>). The schema version is kept in
 /// <c>actor_sessions_schema</c>; a version 1 table (one <c>data</c> column a session) is converted in
-/// place by <see cref="InitializeAsync"/>.
+/// place by <see cref="InitializeAsync"/>. Table <c>actor_session_partitions</c>: <c>partition</c> (key),
+/// <c>epoch</c>, the fence of <see cref="IFencedSessionStore"/>, added to a version 2 schema from before
+/// fencing by <see cref="InitializeAsync"/> (an added table needs no new version). A fenced commit locks its
+/// partition's row first (<c>SELECT ... FOR UPDATE</c>), so a take waits for the commit to end.
 /// </remarks>
-public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposable, IDisposable
 {
     /// <summary>The schema version this store writes and reads.</summary>
     public const int SchemaVersion = 2;
@@ -36,6 +39,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
     private readonly string _table;
     private readonly string _items;
     private readonly string _schemaTable;
+    private readonly string _partitions;
     private readonly string _schema;
 
     /// <summary>Creates the store; nothing is opened until <see cref="InitializeAsync"/>.</summary>
@@ -54,6 +58,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
         _table = $"{_schema}.actor_sessions";
         _items = $"{_schema}.actor_session_items";
         _schemaTable = $"{_schema}.actor_sessions_schema";
+        _partitions = $"{_schema}.actor_session_partitions";
     }
 
     /// <inheritdoc />
@@ -101,6 +106,8 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
                 }
             }
 
+            await Execute(connection, $"CREATE TABLE IF NOT EXISTS {_partitions} (partition integer PRIMARY KEY, epoch bigint NOT NULL)", cancellationToken).ConfigureAwait(false);
+
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
@@ -114,7 +121,38 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
     public bool AcceptsItemChanges => true;
 
     /// <inheritdoc />
-    public async Task CommitAsync(IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken)
+    public Task CommitAsync(IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken) =>
+        Commit(fence: null, writes, cancellationToken);
+
+    /// <inheritdoc />
+    public Task CommitAsync(int partition, long epoch, IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken) =>
+        Commit((partition, epoch), writes, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<long> TakePartitionAsync(int partition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // One statement, so one transaction; its update waits for a fenced commit that holds the row.
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var take = new NpgsqlCommand(
+                $"INSERT INTO {_partitions} AS p (partition, epoch) VALUES ($1, 1) ON CONFLICT (partition) DO UPDATE SET epoch = p.epoch + 1 RETURNING epoch",
+                connection);
+            take.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partition });
+            return (long)(await take.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            _dataSource.Clear();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One commit, fenced by <paramref name="fence"/> when it is given: the first statement of the batch locks
+    /// the partition's row and reads its epoch, and the transaction commits only if it is the one held.
+    /// </summary>
+    private async Task Commit((int Partition, long Epoch)? fence, IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writes);
 
@@ -169,6 +207,13 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using var batch = new NpgsqlBatch(connection, transaction);
+            if (fence is var (partition, _))
+            {
+                batch.BatchCommands.Add(Command(
+                    $"SELECT epoch FROM {_partitions} WHERE partition = $1 FOR UPDATE",
+                    new NpgsqlParameter<int> { TypedValue = partition }));
+            }
+
             if (whole.Count > 0)
             {
                 batch.BatchCommands.Add(Stamped(
@@ -214,7 +259,16 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
                 batch.BatchCommands.Add(Command($"DELETE FROM {_table} WHERE id = ANY($1)", Texts([.. deletes])));
             }
 
-            if (batch.BatchCommands.Count > 0)
+            if (fence is var (fenced, held))
+            {
+                // The writes ran under the lock; if the epoch moved, they are rolled back with the transaction.
+                var current = await ExecuteReadingEpoch(batch, cancellationToken).ConfigureAwait(false);
+                if (current != held)
+                {
+                    throw new SessionStoreFencedException(fenced, held, current);
+                }
+            }
+            else if (batch.BatchCommands.Count > 0)
             {
                 await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -233,6 +287,20 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
             _dataSource.Clear();
             throw;
         }
+    }
+
+    /// <summary>Runs a fenced batch, whose first statement reads the epoch; 0 when the partition was never taken.</summary>
+    private static async Task<long> ExecuteReadingEpoch(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var current = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt64(0) : 0;
+
+        // Every result read, so every statement has run and reported its rows.
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        return current;
     }
 
     /// <inheritdoc />

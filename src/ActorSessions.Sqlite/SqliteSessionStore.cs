@@ -20,10 +20,14 @@ namespace ActorSessions.Sqlite;
 /// <c>expires_at</c> (indexed); times are UTC ticks (100 ns since 0001-01-01). Table
 /// <c>actor_session_items</c>: <c>session_id</c>, <c>key</c> (its UTF-8 bytes), <c>value</c>, keyed by
 /// (<c>session_id</c>, <c>key</c>). Both are <c>WITHOUT ROWID</c>, so reading them in id order is
-/// sequential. The schema version is SQLite's <c>user_version</c>; a version 1 database (one <c>data</c>
-/// blob a session) is converted in place by <see cref="InitializeAsync"/>.
+/// sequential. Table <c>actor_session_partitions</c>: <c>partition</c> (key), <c>epoch</c>, the fence of
+/// <see cref="IFencedSessionStore"/>; a fenced commit reads it in its write transaction, which is exclusive
+/// (<c>BEGIN IMMEDIATE</c>) across every connection to the file, so a take cannot interleave with it. The
+/// schema version is SQLite's <c>user_version</c>; a version 1 database (one <c>data</c> blob a session) is
+/// converted in place by <see cref="InitializeAsync"/>, and a version 2 database from before fencing gets the
+/// partitions table added (an added table needs no new version).
 /// </remarks>
-public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDisposable
+public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, IDisposable
 {
     /// <summary>The schema version this store writes and reads.</summary>
     public const int SchemaVersion = 2;
@@ -43,6 +47,9 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
             PRIMARY KEY (session_id, key)) WITHOUT ROWID;
         PRAGMA user_version = 2;
         """;
+
+    private const string PartitionsSql =
+        "CREATE TABLE IF NOT EXISTS actor_session_partitions (partition INTEGER PRIMARY KEY, epoch BIGINT NOT NULL)";
 
     private const string UpsertSql =
         "INSERT INTO actor_sessions (id, created_at, last_modified, version, expires_at) VALUES ($id, $created, $modified, $version, $expires) " +
@@ -104,6 +111,7 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
                 Execute(connection, transaction, CreateSql);
             }
 
+            Execute(connection, transaction, PartitionsSql);
             transaction.Commit();
         }
         catch (Exception e) when (!e.Message.Contains(DatabasePath, StringComparison.Ordinal))
@@ -129,7 +137,48 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
     public bool AcceptsItemChanges => true;
 
     /// <inheritdoc />
-    public async Task CommitAsync(IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken)
+    public Task CommitAsync(IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken) =>
+        Commit(fence: null, writes, cancellationToken);
+
+    /// <inheritdoc />
+    public Task CommitAsync(int partition, long epoch, IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken) =>
+        Commit((partition, epoch), writes, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<long> TakePartitionAsync(int partition, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var connection = Writer();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var take = connection.CreateCommand();
+            take.Transaction = transaction;
+            take.CommandText =
+                "INSERT INTO actor_session_partitions (partition, epoch) VALUES ($partition, 1) " +
+                "ON CONFLICT (partition) DO UPDATE SET epoch = epoch + 1 RETURNING epoch";
+            take.Parameters.AddWithValue("$partition", partition);
+            var epoch = Convert.ToInt64(take.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            transaction.Commit();
+            return epoch;
+        }
+        catch
+        {
+            DropWriter();
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// One commit, fenced by <paramref name="fence"/> when it is given: the epoch is read first in the write
+    /// transaction, which is exclusive, so no take can come between the check and the writes.
+    /// </summary>
+    private async Task Commit((int Partition, long Epoch)? fence, IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writes);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -138,6 +187,19 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
             cancellationToken.ThrowIfCancellationRequested();
             var connection = Writer();
             using var transaction = connection.BeginTransaction(deferred: false);
+            if (fence is var (partition, epoch))
+            {
+                using var check = connection.CreateCommand();
+                check.Transaction = transaction;
+                check.CommandText = "SELECT epoch FROM actor_session_partitions WHERE partition = $partition";
+                check.Parameters.AddWithValue("$partition", partition);
+                var current = check.ExecuteScalar() is { } found ? Convert.ToInt64(found, System.Globalization.CultureInfo.InvariantCulture) : 0;
+                if (current != epoch)
+                {
+                    throw new SessionStoreFencedException(partition, epoch, current);
+                }
+            }
+
             using var statements = new WriteStatements(connection, transaction);
             foreach (var write in writes)
             {
@@ -181,7 +243,7 @@ public sealed class SqliteSessionStore : ISessionStore, IAsyncDisposable, IDispo
 
             transaction.Commit();
         }
-        catch
+        catch (Exception e) when (e is not SessionStoreFencedException)
         {
             // A failed statement can leave the connection mid-transaction; the next call opens a fresh one.
             DropWriter();

@@ -1,23 +1,34 @@
+using System.Globalization;
+
 namespace ActorSessions.Storage;
 
-/// <summary>A commit refused because another writer took the partition (its epoch is higher).</summary>
+/// <summary>
+/// A commit refused because another writer took the partition (its epoch is higher): the writer that got it
+/// holds a stale copy of the partition and must stop writing it. Nothing of the commit was written.
+/// </summary>
+/// <remarks>Thrown by <see cref="IFencedSessionStore.CommitAsync"/>. Retrying under the same epoch can never succeed.</remarks>
 public sealed class SessionStoreFencedException : Exception
 {
-    /// <summary>Creates the exception for a commit under <paramref name="heldEpoch"/> of a partition now at <paramref name="currentEpoch"/>.</summary>
+    /// <summary>Creates the exception; its message names the partition and both epochs (never a session id).</summary>
+    /// <param name="partition">The partition of the refused commit.</param>
+    /// <param name="heldEpoch">The epoch the refused writer held.</param>
+    /// <param name="currentEpoch">The partition's epoch in the store (0 when it was never taken).</param>
     public SessionStoreFencedException(int partition, long heldEpoch, long currentEpoch)
-        : base($"Partition {partition} of the sessions was taken by another writer (epoch {currentEpoch}, this writer held {heldEpoch}); nothing was written.")
+        : base(string.Create(
+            CultureInfo.InvariantCulture,
+            $"The commit to partition {partition} under epoch {heldEpoch} was refused: the partition's epoch in the store is {currentEpoch}, so another writer holds it. Nothing was written."))
     {
         Partition = partition;
         HeldEpoch = heldEpoch;
         CurrentEpoch = currentEpoch;
     }
 
-    /// <summary>The partition.</summary>
+    /// <summary>The partition of the refused commit.</summary>
     public int Partition { get; }
 
     /// <summary>The epoch the refused writer held.</summary>
     public long HeldEpoch { get; }
 
-    /// <summary>The partition's epoch now.</summary>
+    /// <summary>The partition's epoch in the store when the commit was refused (0 when it was never taken).</summary>
     public long CurrentEpoch { get; }
 }

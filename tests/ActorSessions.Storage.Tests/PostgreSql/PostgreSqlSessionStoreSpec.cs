@@ -15,6 +15,9 @@ public sealed class PostgreSqlSessionStoreSpec : SessionStoreContract
     protected override Task SetSchemaVersion(int version) =>
         TestPostgres.Execute($"UPDATE \"{_schema}\".actor_sessions_schema SET version = {version}");
 
+    protected override Task DropPartitionsTable() =>
+        TestPostgres.Execute($"DROP TABLE \"{_schema}\".actor_session_partitions");
+
     protected override async Task<ISessionStore> OpenVersion1Store(IReadOnlyList<SessionRecord> rows)
     {
         var schema = _version1Schema = TestPostgres.NewSchema();

@@ -23,6 +23,16 @@ public sealed class SqliteSessionStoreSpec : SessionStoreContract
         return Task.CompletedTask;
     }
 
+    protected override Task DropPartitionsTable()
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DROP TABLE actor_session_partitions";
+        command.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
+
     protected override Task<ISessionStore> OpenVersion1Store(IReadOnlyList<SessionRecord> rows)
     {
         var path = _dir.File("version1.db");

@@ -6,7 +6,7 @@ using static ActorSessions.Storage.Tests.TestSupport.Rows;
 namespace ActorSessions.Storage.Tests.TestSupport;
 
 /// <summary>What every <see cref="ISessionStore"/> must do, run against each real store.</summary>
-public abstract class SessionStoreContract : IAsyncLifetime
+public abstract partial class SessionStoreContract : IAsyncLifetime
 {
     protected ISessionStore Store { get; private set; } = null!;
 
@@ -285,6 +285,9 @@ public abstract class SessionStoreContract : IAsyncLifetime
                     Assert.Equal(Keys(("b", "2"), ("c", "3")), Items(row));
                 }
             }
+
+            // The converted database is fenced as a new one is.
+            Assert.Equal(1, await ((IFencedSessionStore)old).TakePartitionAsync(0, CancellationToken.None));
         }
         finally
         {
