@@ -69,17 +69,7 @@ internal sealed partial class SessionBook
         var ids = _warmIds.AsSpan(0, Math.Min(WarmWindow, requests.Count - start));
         for (var i = 0; i < ids.Length; i++)
         {
-            var id = requests[start + i] switch
-            {
-                OpenSession open => open.SessionId,
-                TouchSession touch => touch.SessionId,
-                GetSession get => get.SessionId,
-                SaveSession save => save.Session?.Id,
-                UpdateSession update => update.SessionId,
-                DeleteSession delete => delete.SessionId,
-                RenewSessionId renew => renew.SessionId,
-                _ => null,
-            };
+            var id = SessionRequests.IdOf(requests[start + i]);
 
             // Only what could be an id is hashed here; FindLive checks the rest.
             ids[i] = id?.Length is >= SessionSettings.MinSessionIdLength and <= SessionSettings.MaxSessionIdLength ? id : null;

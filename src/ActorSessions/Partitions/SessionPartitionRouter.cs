@@ -38,7 +38,7 @@ internal sealed class SessionPartitionRouter : ReceiveActor
     /// <summary>A container's failure to start fails that partition, never the others; a restart would lose its sessions.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    private IActorRef PartitionFor(ISessionRequest request) => SessionIdOf(request) is { } id
+    private IActorRef PartitionFor(ISessionRequest request) => SessionRequests.IdOf(request) is { } id
         ? _partitions[SessionPartitioner.PartitionOf(id, _partitions.Length)]
         : NextPartition();
 
@@ -48,19 +48,6 @@ internal sealed class SessionPartitionRouter : ReceiveActor
         _next = p + 1 == _partitions.Length ? 0 : p + 1;
         return _partitions[p];
     }
-
-    /// <summary>The id a request is about, or <see langword="null"/> for one that asks for a new session (or is malformed, which any partition refuses alike).</summary>
-    internal static string? SessionIdOf(ISessionRequest? request) => request switch
-    {
-        OpenSession open => open.SessionId,
-        TouchSession touch => touch.SessionId,
-        GetSession get => get.SessionId,
-        SaveSession save => save.Session?.Id,
-        UpdateSession update => update.SessionId,
-        DeleteSession delete => delete.SessionId,
-        RenewSessionId renew => renew.SessionId,
-        _ => null,
-    };
 
     private void Split(SessionBatch batch)
     {
@@ -74,7 +61,7 @@ internal sealed class SessionPartitionRouter : ReceiveActor
         var slots = new List<int>?[_partitions.Length];
         for (var i = 0; i < requests.Count; i++)
         {
-            var p = SessionIdOf(requests[i]) is { } id ? SessionPartitioner.PartitionOf(id, _partitions.Length) : _next++ % _partitions.Length;
+            var p = SessionRequests.IdOf(requests[i]) is { } id ? SessionPartitioner.PartitionOf(id, _partitions.Length) : _next++ % _partitions.Length;
             (slots[p] ??= []).Add(i);
         }
 
