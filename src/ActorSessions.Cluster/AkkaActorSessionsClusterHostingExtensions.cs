@@ -89,7 +89,7 @@ public static class AkkaActorSessionsClusterHostingExtensions
             registry.Register<SessionContainer>(front);
             if (container.Store is { } store)
             {
-                SessionStoreLifetime.Attach(system, front, store, client.RequestTimeout);
+                SessionStoreLifetime.Attach(system, front, store, client.RequestTimeout, flushOnShutdown: false);
             }
         });
         return builder;
