@@ -33,7 +33,6 @@ internal sealed class ClusterOfThree : IAsyncDisposable
         akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
         akka.cluster.split-brain-resolver.active-strategy = keep-majority
         akka.cluster.split-brain-resolver.stable-after = 1s
-        akka.cluster.min-nr-of-members = 3
         akka.cluster.sharding.rebalance-interval = 1s
         """;
 
@@ -73,11 +72,12 @@ internal sealed class ClusterOfThree : IAsyncDisposable
             await cluster.AllPartitionsServedAsync(TimeSpan.FromSeconds(20), 0, 1, 2);
 
             // Shards asked for before every region registered land on the first nodes; the coordinator
-            // rebalances them, and the specs begin once every node holds some.
+            // rebalances them, and the specs begin once it is done (every node holds a third), so no
+            // partition moves while a spec runs but those it moves itself.
             await Until(
-                async () => (await Task.WhenAll(Enumerable.Range(0, 3).Select(cluster.PartitionsOnAsync))).All(p => p.Length > 0),
-                TimeSpan.FromSeconds(20),
-                "every node holding partitions");
+                async () => (await Task.WhenAll(Enumerable.Range(0, 3).Select(cluster.PartitionsOnAsync))).All(p => p.Length == partitions / 3),
+                TimeSpan.FromSeconds(30),
+                "every node holding a third of the partitions");
             await cluster.AllPartitionsServedAsync(TimeSpan.FromSeconds(20), 0, 1, 2);
             return cluster;
         }
@@ -90,6 +90,41 @@ internal sealed class ClusterOfThree : IAsyncDisposable
 
     /// <summary>Waits until every partition answers through the front of each of <paramref name="nodes"/>; returns how long it took.</summary>
     public async Task<TimeSpan> AllPartitionsServedAsync(TimeSpan within, params int[] nodes)
+    {
+        try
+        {
+            return await AllPartitionsAnswerAsync(within, nodes);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} {await DescribeAsync(nodes)}", e);
+        }
+    }
+
+    /// <summary>What each of <paramref name="nodes"/> sees: the members and their status, and the partitions its region holds.</summary>
+    public async Task<string> DescribeAsync(params int[] nodes)
+    {
+        var lines = new List<string>();
+        foreach (var node in nodes)
+        {
+            var state = Akka.Cluster.Cluster.Get(Systems[node]).State;
+            string held;
+            try
+            {
+                held = string.Join(",", await PartitionsOnAsync(node));
+            }
+            catch (Exception e)
+            {
+                held = e.GetType().Name;
+            }
+
+            lines.Add($"node {node}: members [{string.Join("; ", state.Members.Select(m => $"{m.Address.Port} {m.Status}"))}], unreachable [{string.Join("; ", state.Unreachable.Select(m => m.Address.Port))}], leader {state.Leader?.Port}, holds [{held}]");
+        }
+
+        return string.Join(" | ", lines);
+    }
+
+    private async Task<TimeSpan> AllPartitionsAnswerAsync(TimeSpan within, int[] nodes)
     {
         var watch = Stopwatch.StartNew();
         await Until(

@@ -98,6 +98,7 @@ public sealed class SessionClusterSpec(ITestOutputHelper output) : IAsyncLifetim
         var ids = await CreateAsync(_cluster.Fronts[0], 100);
         var acknowledged = new ConcurrentDictionary<string, long>();
         var failed = 0;
+        var failures = new ConcurrentQueue<string>();
         using var stop = new CancellationTokenSource();
 
         // One writer per session, through the nodes that stay, each write a higher number.
@@ -116,11 +117,13 @@ public sealed class SessionClusterSpec(ITestOutputHelper output) : IAsyncLifetim
                     else
                     {
                         Interlocked.Increment(ref failed);
+                        failures.Enqueue(reply is Status.Failure f ? f.Cause.GetType().Name : reply.GetType().Name);
                     }
                 }
-                catch (Exception e) when (e is TimeoutException or AskTimeoutException)
+                catch (Exception e)
                 {
                     Interlocked.Increment(ref failed);
+                    failures.Enqueue(e.GetType().Name);
                 }
 
                 await Task.Delay(10);
@@ -137,7 +140,7 @@ public sealed class SessionClusterSpec(ITestOutputHelper output) : IAsyncLifetim
         await Task.Delay(300);
         stop.Cancel();
         await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(15));
-        output.WriteLine($"Graceful leave of a node with {moved.Length} of {Partitions} partitions: left in {left.TotalMilliseconds:F0} ms, all partitions served {served.TotalMilliseconds:F0} ms after it began; {acknowledged.Values.Sum()} writes acknowledged, {failed} not.");
+        output.WriteLine($"Graceful leave of a node with {moved.Length} of {Partitions} partitions: left in {left.TotalMilliseconds:F0} ms, all partitions served {served.TotalMilliseconds:F0} ms after it began; {acknowledged.Values.Sum()} writes acknowledged, {failed} not ({string.Join(", ", failures.GroupBy(f => f).Select(g => $"{g.Count()} {g.Key}"))}).");
 
         foreach (var id in ids)
         {
