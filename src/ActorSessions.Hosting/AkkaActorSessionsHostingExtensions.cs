@@ -56,6 +56,23 @@ public static class AkkaActorSessionsHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
 
+        AddConfiguration(builder, options);
+        builder.WithActors((system, registry, resolver) =>
+        {
+            var (containerOptions, client) = CreateContainerOptions(system, resolver, options);
+            var container = system.ActorOf(SessionContainer.Props(containerOptions), options.ActorName ?? ActorSessionsOptions.DefaultActorName);
+            registry.Register<SessionContainer>(container);
+            if (containerOptions.Store is { } store)
+            {
+                SessionStoreLifetime.Attach(system, container, store, client.RequestTimeout);
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>The setup and HOCON of <paramref name="options"/> with the library's defaults behind them; shared with <c>WithActorSessionsCluster</c>.</summary>
+    internal static void AddConfiguration(AkkaConfigurationBuilder builder, ActorSessionsOptions options)
+    {
         // How the startup check tells that this actor system has the container, once, and with which options.
         builder.AddSetup(new ActorSessionsSetup(options));
         var overrides = options.ToHocon();
@@ -79,37 +96,36 @@ public static class AkkaActorSessionsHostingExtensions
         builder.AddHocon(
             $"akka.loggers = [\"{typeof(Akka.Hosting.Logging.LoggerFactoryLogger).AssemblyQualifiedName}\"]",
             HoconAddMode.Append);
-        builder.WithActors((system, registry, resolver) =>
-        {
-            var settings = SessionSettings.Create(system.Settings.Config);
-            var storeSettings = SessionStoreSettings.Create(system.Settings.Config);
-            var client = SessionClientSettings.Create(system.Settings.Config);
-            var time = options.TimeProvider ?? resolver.GetService<TimeProvider>() ?? TimeProvider.System;
-            if (options.SessionStore is not null && client.RequestTimeout <= storeSettings.CommitTimeout * 2)
-            {
-                // A write waits for the commit in flight and then its own; a caller that gave up earlier
-                // would report lost a write that may still be stored.
-                throw new InvalidOperationException(
-                    $"actor-sessions.request-timeout ({client.RequestTimeout}) must be more than twice actor-sessions.store.commit-timeout ({storeSettings.CommitTimeout}), so every caller hears the verdict on its write.");
-            }
+    }
 
-            var store = options.SessionStore?.Invoke(system);
-            var container = system.ActorOf(
-                SessionContainer.Props(new SessionContainerOptions(settings)
-                {
-                    TimeProvider = time,
-                    SessionFactory = options.SessionFactory,
-                    Store = store,
-                    StoreSettings = storeSettings,
-                    LoggerFactory = resolver.GetService<Microsoft.Extensions.Logging.ILoggerFactory>(),
-                }),
-                options.ActorName ?? ActorSessionsOptions.DefaultActorName);
-            registry.Register<SessionContainer>(container);
-            if (store is not null)
-            {
-                SessionStoreLifetime.Attach(system, container, store, client.RequestTimeout);
-            }
-        });
-        return builder;
+    /// <summary>
+    /// What a container is made of, from the actor system's configuration and <paramref name="options"/>;
+    /// the store, when there is one, is created here, once. Shared with <c>WithActorSessionsCluster</c>.
+    /// </summary>
+    internal static (SessionContainerOptions Container, SessionClientSettings Client) CreateContainerOptions(
+        Akka.Actor.ActorSystem system, Akka.DependencyInjection.IDependencyResolver resolver, ActorSessionsOptions options)
+    {
+        var settings = SessionSettings.Create(system.Settings.Config);
+        var storeSettings = SessionStoreSettings.Create(system.Settings.Config);
+        var client = SessionClientSettings.Create(system.Settings.Config);
+        var time = options.TimeProvider ?? resolver.GetService<TimeProvider>() ?? TimeProvider.System;
+        if (options.SessionStore is not null && client.RequestTimeout <= storeSettings.CommitTimeout * 2)
+        {
+            // A write waits for the commit in flight and then its own; a caller that gave up earlier
+            // would report lost a write that may still be stored.
+            throw new InvalidOperationException(
+                $"actor-sessions.request-timeout ({client.RequestTimeout}) must be more than twice actor-sessions.store.commit-timeout ({storeSettings.CommitTimeout}), so every caller hears the verdict on its write.");
+        }
+
+        var store = options.SessionStore?.Invoke(system);
+        var container = new SessionContainerOptions(settings)
+        {
+            TimeProvider = time,
+            SessionFactory = options.SessionFactory,
+            Store = store,
+            StoreSettings = storeSettings,
+            LoggerFactory = resolver.GetService<Microsoft.Extensions.Logging.ILoggerFactory>(),
+        };
+        return (container, client);
     }
 }

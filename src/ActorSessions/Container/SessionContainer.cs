@@ -67,6 +67,9 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     private TimeSpan _lastCleanupDuration;
     private int _lastCleanupRemoved;
 
+    // Handed off (StopPartition): the container stops as soon as no write waits for the store.
+    private bool _stopping;
+
     private SessionContainer(SessionContainerOptions options)
     {
         _options = options;
@@ -170,6 +173,12 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     {
         try
         {
+            if (message is StopPartition)
+            {
+                StopWhenSettled();
+                return true;
+            }
+
             return base.AroundReceive(receive, message);
         }
         catch (Exception e)
@@ -181,6 +190,27 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             }
 
             return true;
+        }
+        finally
+        {
+            if (_stopping && _pending.IsEmpty)
+            {
+                Context.Stop(Self);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The shard hands this partition to another node: the touches held behind are flushed, and the
+    /// container stops once every write waiting for the store has been answered (see the finally above),
+    /// so no caller of a write in flight is left without its verdict.
+    /// </summary>
+    private void StopWhenSettled()
+    {
+        _stopping = true;
+        if (_writable && _journal.Journal is not null)
+        {
+            Flush(ActorRefs.Nobody);
         }
     }
 

@@ -7,23 +7,59 @@ namespace ActorSessions;
 /// own, which knows the slots of the batch its answers belong in; when every part is in, the caller gets
 /// one <see cref="SessionBatchHandled"/> in the batch's order. Replies come on the partitions' threads.
 /// </summary>
+/// <remarks>
+/// Made <c>reachableRemotely</c> (the cluster front's partitions answer from other nodes), each part is
+/// registered under its temporary path until every part has answered or <see cref="Release"/> gives them up.
+/// </remarks>
 internal sealed class BatchJoin
 {
     private readonly IActorRef _replyTo;
     private readonly object[] _replies;
     private readonly IActorRefProvider _provider;
+    private readonly List<Part>? _registered;
     private int _partsLeft;
 
-    public BatchJoin(IActorRef replyTo, int requests, int parts, IActorRefProvider provider)
+    public BatchJoin(IActorRef replyTo, int requests, int parts, IActorRefProvider provider, bool reachableRemotely = false)
     {
         _replyTo = replyTo;
         _replies = new object[requests];
         _partsLeft = parts;
         _provider = provider;
+        _registered = reachableRemotely ? new List<Part>(parts) : null;
     }
 
     /// <summary>The sender for the part that carries the batch's slots <paramref name="slots"/>, in order.</summary>
-    public IActorRef For(int[] slots) => new Part(this, slots, _provider);
+    public IActorRef For(int[] slots)
+    {
+        var part = new Part(this, slots, _provider);
+        if (_registered is { } registered)
+        {
+            _provider.RegisterTempActor(part, part.Path);
+            lock (registered)
+            {
+                registered.Add(part);
+            }
+        }
+
+        return part;
+    }
+
+    /// <summary>Stops answers sent over the network from reaching the parts (they go to dead letters); idempotent.</summary>
+    public void Release()
+    {
+        if (_registered is not { } registered)
+        {
+            return;
+        }
+
+        lock (registered)
+        {
+            foreach (var part in registered)
+            {
+                _provider.UnregisterTempActor(part.Path);
+            }
+        }
+    }
 
     private void Answered(int[] slots, object reply)
     {
@@ -46,6 +82,7 @@ internal sealed class BatchJoin
         // The last part in sends the whole answer; writes to the slots happen before the decrement.
         if (Interlocked.Decrement(ref _partsLeft) == 0)
         {
+            Release();
             _replyTo.Tell(new SessionBatchHandled(_replies));
         }
     }

@@ -6,6 +6,11 @@ namespace ActorSessions;
 /// Collects one answer from every partition to a request about the whole container and answers the
 /// caller once: with the first failure if a partition failed, else with the answers combined.
 /// </summary>
+/// <remarks>
+/// Made <c>reachableRemotely</c> (the cluster front's partitions answer from other nodes), it is registered
+/// under its temporary path, so that an answer sent to it over the network finds it, until it has answered
+/// or <see cref="Release"/> gives it up.
+/// </remarks>
 internal sealed class FanOutJoin : MinimalActorRef
 {
     private readonly IActorRef _replyTo;
@@ -13,15 +18,30 @@ internal sealed class FanOutJoin : MinimalActorRef
     private readonly Func<IReadOnlyList<object>, object> _combine;
     private readonly IActorRefProvider _provider;
     private readonly ActorPath _path;
+    private readonly bool _registered;
     private int _count;
 
-    public FanOutJoin(IActorRef replyTo, int partitions, Func<IReadOnlyList<object>, object> combine, IActorRefProvider provider)
+    public FanOutJoin(IActorRef replyTo, int partitions, Func<IReadOnlyList<object>, object> combine, IActorRefProvider provider, bool reachableRemotely = false)
     {
         _replyTo = replyTo;
         _answers = new object?[partitions];
         _combine = combine;
         _provider = provider;
         _path = provider.TempPath();
+        _registered = reachableRemotely;
+        if (reachableRemotely)
+        {
+            provider.RegisterTempActor(this, _path);
+        }
+    }
+
+    /// <summary>Stops answers sent over the network from reaching it (they go to dead letters); idempotent.</summary>
+    public void Release()
+    {
+        if (_registered)
+        {
+            _provider.UnregisterTempActor(_path);
+        }
     }
 
     public override ActorPath Path => _path;
@@ -56,6 +76,7 @@ internal sealed class FanOutJoin : MinimalActorRef
             answers[i] = answer;
         }
 
+        Release();
         if (_replyTo.IsNobody())
         {
             return;

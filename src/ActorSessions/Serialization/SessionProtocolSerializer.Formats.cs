@@ -29,6 +29,9 @@ public sealed partial class SessionProtocolSerializer
         Of<GetSessionStoreStats>("get-store-stats.1", static (_, _, _) => { }, static (_, _) => GetSessionStoreStats.Instance),
         Of<FlushSessionStore>("flush-store.1", static (_, _, _) => { }, static (_, _) => FlushSessionStore.Instance),
 
+        // A message for one partition, as the cluster front sends it through the shard region.
+        Of<PartitionEnvelope>("partition.1", static (s, w, m) => { w.VarInt(m.Partition); s.WriteNested(w, m.Message); }, static (s, r) => new PartitionEnvelope(r.VarInt32(), (ISessionMessage)s.ReadNested(r)!)),
+
         // Replies.
         Of<SessionOpened>("opened.1", static (_, w, m) => { WriteSession(w, m.Session); w.Bool(m.IsNew); }, static (_, r) => new SessionOpened(ReadSession(r)!, r.Bool())),
         Of<SessionFound>("found.1", static (_, w, m) => WriteSession(w, m.Session), static (_, r) => new SessionFound(ReadSession(r)!)),

@@ -26,6 +26,7 @@ internal sealed class RandomMessages(int seed)
         () => GetSessionStats.Instance,
         () => GetSessionStoreStats.Instance,
         () => FlushSessionStore.Instance,
+        () => new PartitionEnvelope(_random.Next(0, 65_536), _random.Next(3) switch { 0 => Batch(), 1 => CleanupSessions.Instance, _ => Request() }),
         () => new SessionOpened(Session(), Bool()),
         () => new SessionFound(Session()),
         () => new SessionNotFound(Id()) { Retired = Bool() },

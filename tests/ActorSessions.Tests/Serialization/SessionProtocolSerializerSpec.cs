@@ -74,6 +74,7 @@ public sealed class SessionProtocolSerializerSpec : TestKit
             [typeof(GetSessionStats)] = "get-stats.1",
             [typeof(GetSessionStoreStats)] = "get-store-stats.1",
             [typeof(FlushSessionStore)] = "flush-store.1",
+            [typeof(PartitionEnvelope)] = "partition.1",
             [typeof(SessionOpened)] = "opened.1",
             [typeof(SessionFound)] = "found.1",
             [typeof(SessionNotFound)] = "not-found.1",
@@ -305,6 +306,11 @@ public sealed class SessionProtocolSerializerSpec : TestKit
                 break;
             case SessionBatch batch:
                 AssertSameList(batch.Requests, Assert.IsType<SessionBatch>(actual).Requests);
+                break;
+            case PartitionEnvelope envelope:
+                var arrived = Assert.IsType<PartitionEnvelope>(actual);
+                Assert.Equal(envelope.Partition, arrived.Partition);
+                AssertSameMessage(envelope.Message, arrived.Message);
                 break;
             case SessionBatchHandled handled:
                 AssertSameList(handled.Replies, Assert.IsType<SessionBatchHandled>(actual).Replies);

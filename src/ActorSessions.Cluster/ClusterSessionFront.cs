@@ -1,0 +1,101 @@
+using Akka.Actor;
+
+namespace ActorSessions.Cluster;
+
+/// <summary>
+/// What callers on every node talk to as to one container: the local router's routing over the shard
+/// region. A request about one session goes to its id's partition (<see cref="SessionPartitioner"/>), one
+/// that asks for a new session to the next partition in turn; a batch is split by partition and put back
+/// in order; cleanup, time adjustment, flush and the figures reach every partition and are answered with
+/// the sum. Each message travels in a <see cref="PartitionEnvelope"/>, which the region unwraps.
+/// </summary>
+/// <remarks>
+/// Single requests keep their sender, so the partition answers the caller directly. The joins of batches
+/// and fan-outs are reachable over the network while they wait, and given up after
+/// <c>2 × actor-sessions.request-timeout</c> if a partition never answers (a request lost in a hand-off):
+/// the caller has given up long before.
+/// </remarks>
+internal sealed class ClusterSessionFront : ReceiveActor
+{
+    private readonly IActorRef _region;
+    private readonly int _partitions;
+    private readonly TimeSpan _giveUpAfter;
+    private readonly IActorRefProvider _provider;
+    private int _next;
+
+    public ClusterSessionFront(IActorRef region, int partitions, TimeSpan giveUpAfter)
+    {
+        _region = region;
+        _partitions = partitions;
+        _giveUpAfter = giveUpAfter;
+        _provider = ((ExtendedActorSystem)Context.System).Provider;
+
+        Receive<SessionBatch>(Split);
+        Receive<ISessionRequest>(request => _region.Tell(new PartitionEnvelope(PartitionOf(request), request), Sender));
+        Receive<CleanupSessions>(m => FanOut(m, SessionJoins.CleanedUp));
+        Receive<AdjustTime>(m => FanOut(m, SessionJoins.TimeAdjusted));
+        Receive<GetSessionStats>(m => FanOut(m, SessionJoins.Stats));
+        Receive<FlushSessionStore>(m => FanOut(m, SessionJoins.Flushed));
+        Receive<GetSessionStoreStats>(m => FanOut(m, SessionJoins.StoreStats));
+    }
+
+    public static Props Props(IActorRef region, int partitions, TimeSpan giveUpAfter) =>
+        Akka.Actor.Props.Create(() => new ClusterSessionFront(region, partitions, giveUpAfter));
+
+    private int PartitionOf(ISessionRequest request) => SessionPartitionRouter.SessionIdOf(request) is { } id
+        ? SessionPartitioner.PartitionOf(id, _partitions)
+        : NextPartition();
+
+    private int NextPartition()
+    {
+        var p = _next;
+        _next = p + 1 == _partitions ? 0 : p + 1;
+        return p;
+    }
+
+    private void Split(SessionBatch batch)
+    {
+        if (batch.Requests is not { Count: > 0 and <= SessionBatch.MaxRequests } requests)
+        {
+            // Empty, missing or too long: any partition answers it as the one container would.
+            _region.Tell(new PartitionEnvelope(0, batch), Sender);
+            return;
+        }
+
+        var slots = new List<int>?[_partitions];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            (slots[PartitionOf(requests[i])] ??= []).Add(i);
+        }
+
+        var join = new BatchJoin(Sender, requests.Count, slots.Count(s => s is not null), _provider, reachableRemotely: true);
+        for (var p = 0; p < slots.Length; p++)
+        {
+            if (slots[p] is not { } mine)
+            {
+                continue;
+            }
+
+            var part = new ISessionRequest[mine.Count];
+            for (var i = 0; i < part.Length; i++)
+            {
+                part[i] = requests[mine[i]];
+            }
+
+            _region.Tell(new PartitionEnvelope(p, new SessionBatch(part) { AnswerBy = batch.AnswerBy }), join.For([.. mine]));
+        }
+
+        Context.System.Scheduler.Advanced.ScheduleOnce(_giveUpAfter, join.Release);
+    }
+
+    private void FanOut(ISessionMessage message, Func<IReadOnlyList<object>, object> combine)
+    {
+        var join = new FanOutJoin(Sender, _partitions, combine, _provider, reachableRemotely: true);
+        for (var p = 0; p < _partitions; p++)
+        {
+            _region.Tell(new PartitionEnvelope(p, message), join);
+        }
+
+        Context.System.Scheduler.Advanced.ScheduleOnce(_giveUpAfter, join.Release);
+    }
+}
