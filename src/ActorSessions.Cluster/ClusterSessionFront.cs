@@ -42,7 +42,7 @@ internal sealed class ClusterSessionFront : ReceiveActor
     public static Props Props(IActorRef region, int partitions, TimeSpan giveUpAfter) =>
         Akka.Actor.Props.Create(() => new ClusterSessionFront(region, partitions, giveUpAfter));
 
-    private int PartitionOf(ISessionRequest request) => SessionPartitionRouter.SessionIdOf(request) is { } id
+    private int PartitionOf(ISessionRequest request) => SessionRequests.IdOf(request) is { } id
         ? SessionPartitioner.PartitionOf(id, _partitions)
         : NextPartition();
 
