@@ -1,5 +1,6 @@
 using ActorSessions.Hosting;
 using ActorSessions.Server.Api;
+using ActorSessions.Server.Cluster;
 using ActorSessions.Server.Logging;
 using ActorSessions.Server.Pages;
 using ActorSessions.Server.Security;
@@ -39,7 +40,14 @@ public static class SessionServer
             }
 
             // WithActorSessions also sends Akka's log through Microsoft.Extensions.Logging: one log, one configuration.
-            akka.WithActorSessions(options => ServerSessionStore.Use(options, builder.Configuration));
+            if (ServerCluster.IsEnabled(builder.Configuration))
+            {
+                ServerCluster.Use(akka, builder.Configuration);
+            }
+            else
+            {
+                akka.WithActorSessions(options => ServerSessionStore.Use(options, builder.Configuration));
+            }
         });
 
         // The server does not say what it runs on.
@@ -50,11 +58,15 @@ public static class SessionServer
         // Unhandled exceptions become a plain 500 problem (application/problem+json, no exception details);
         // later code can write its own problems through IProblemDetailsService, as the session middleware does.
         builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks().AddActorSessions();
+        var health = builder.Services.AddHealthChecks().AddActorSessions();
         configure?.Invoke(builder);
 
         // Read after configure, from the configuration as it ends up.
         builder.Services.AddForwardedHeaders(builder.Configuration);
+        if (ServerCluster.IsEnabled(builder.Configuration))
+        {
+            health.AddCheck<ClusterMembershipHealthCheck>("cluster");
+        }
 
         var app = builder.Build();
         if (!File.Exists(hoconFile))

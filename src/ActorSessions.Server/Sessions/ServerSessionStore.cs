@@ -24,7 +24,7 @@ internal static class ServerSessionStore
     public const string SqliteMaxPageCountKey = "ActorSessions:SqliteMaxPageCount";
 
     /// <summary>Sets the container's store; <paramref name="configuration"/> is read when the actor system starts.</summary>
-    public static void Use(ActorSessionsOptions options, IConfiguration configuration)
+    public static void Use(ActorSessionsOptions options, IConfiguration configuration, bool requirePostgreSql = false)
     {
         options.SessionStore = system =>
         {
@@ -39,6 +39,13 @@ internal static class ServerSessionStore
             {
                 system.Log.Info("Sessions are kept in PostgreSQL (schema {0}).", postgres.Schema);
                 return new PostgreSqlSessionStore(postgres);
+            }
+
+            if (requirePostgreSql)
+            {
+                // A cluster's nodes share one set of sessions: one machine's SQLite file cannot hold it.
+                throw new InvalidOperationException(
+                    $"Cluster mode (ActorSessions:Cluster) keeps the sessions in PostgreSQL, which every node shares: set {PostgreSqlKey} (or actor-sessions.store.postgresql.connection-string). SQLite is one machine's file and is refused here.");
             }
 
             var sqlite = SqliteSessionStoreOptions.FromConfig(config);

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using ActorSessions.AspNetCore.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ActorSessions.AspNetCore.Tests.Server;
+
+/// <summary>The server's cluster mode from .NET configuration (ActorSessions:Cluster:*).</summary>
+public sealed class ServerClusterSpec : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("actorsessions-cluster-").FullName;
+    private readonly string _schema = TestPostgres.NewSchema();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await TestPostgres.DropSchema(_schema);
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Cluster_mode_over_SQLite_refuses_to_start_and_says_to_use_PostgreSQL()
+    {
+        var config = Cluster(FreePort());
+        config["ActorSessions:SqlitePath"] = Path.Combine(_dir, "sessions.db");
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StoreFaultRun.StartServer(_dir, config));
+
+        Assert.Contains(Messages(error), m => m.Contains("Cluster mode", StringComparison.Ordinal) && m.Contains("PostgreSQL", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_one_node_cluster_over_PostgreSQL_serves_sessions_and_health_reports_its_membership()
+    {
+        var port = FreePort();
+        var config = Cluster(port);
+        config["ActorSessions:PostgreSql"] = TestPostgres.ConnectionString;
+        config["ActorSessions:Http:NewSessionsPerMinute"] = string.Empty;
+        var app = await StoreFaultRun.StartServer(_dir, config, $"actor-sessions.store.postgresql.schema = \"{_schema}\"");
+        try
+        {
+            using var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = Address(app), Timeout = TimeSpan.FromSeconds(30) };
+
+            // The node is ready once it is an Up member and its partitions answer; bounded.
+            using var ready = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            HttpResponseMessage health;
+            while ((health = await client.GetAsync("/healthz", ready.Token)).StatusCode != HttpStatusCode.OK)
+            {
+                await Task.Delay(100, ready.Token);
+            }
+
+            var put = await client.PutAsync("/api/session/data/colour", new StringContent("blue"));
+            var session = JsonDocument.Parse(await client.GetStringAsync("/api/session")).RootElement;
+
+            Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
+            Assert.Equal("blue", session.GetProperty("data").GetProperty("colour").GetString());
+            Assert.Equal(1, await TestPostgres.SessionRows(_schema));
+            var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+            var cluster = report.Entries["cluster"];
+            Assert.Equal(HealthStatus.Healthy, cluster.Status);
+            Assert.Equal($"akka.tcp://actor-sessions-server@127.0.0.1:{port}", cluster.Data["self"]);
+            Assert.Equal(1, cluster.Data["members"]);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static Dictionary<string, string> Cluster(int port) => new()
+    {
+        ["ActorSessions:Cluster:Hostname"] = "127.0.0.1",
+        ["ActorSessions:Cluster:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["ActorSessions:Cluster:SeedNodes"] = $"akka.tcp://actor-sessions-server@127.0.0.1:{port}",
+        ["ActorSessions:Cluster:StableAfter"] = "00:00:01",
+    };
+
+    private static Uri Address(Microsoft.AspNetCore.Builder.WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+
+    private static IEnumerable<string> Messages(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            yield return e.Message;
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Messages))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
