@@ -47,7 +47,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     private readonly PendingCommits _pending = new();
 
     // How long before a batch's AnswerBy its writes must be handled: the commit in flight, then their own.
-    private readonly long _answerMargin;
+    private readonly long _commitTimeoutTicks;
 
     private JournalLink _journal = JournalLink.InMemory();
 
@@ -78,7 +78,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         _time = options.TimeProvider ?? TimeProvider.System;
         _log = (ILogger?)options.LoggerFactory?.CreateLogger<SessionContainer>() ?? new ActorSystemLogger(Context.GetLogger());
         _book = new SessionBook(ShareOf(_settings), _time.TimestampFrequency, options.SessionFactory, _log, options.Partition ?? 0, options.Settings.Partitions);
-        _answerMargin = (long)((_storeSettings.CommitTimeout * 2).TotalSeconds * Stopwatch.Frequency);
+        _commitTimeoutTicks = (long)(_storeSettings.CommitTimeout.TotalSeconds * Stopwatch.Frequency);
         _metrics = new SessionContainerMetrics(Self.Path.ToStringWithoutAddress(), () => _book.Count);
     }
 
@@ -420,8 +420,11 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     /// Whether a durable container can no longer answer <paramref name="batch"/> by its
     /// <see cref="SessionBatch.AnswerBy"/>: a write waits at most for the commit in flight and then its own.
     /// </summary>
+    /// <remarks>With the journal idle (every record answered) there is no commit in flight to wait for: only its own.</remarks>
     private bool TooLateToAnswer(SessionBatch batch) =>
-        batch.AnswerBy != 0 && !_journal.CommitsAtOnce && Stopwatch.GetTimestamp() > batch.AnswerBy - _answerMargin;
+        batch.AnswerBy != 0
+        && !_journal.CommitsAtOnce
+        && Stopwatch.GetTimestamp() > batch.AnswerBy - (_pending.JournalIdle ? _commitTimeoutTicks : 2 * _commitTimeoutTicks);
 
     /// <summary>
     /// Ends a turn: what happened without a write is applied now and touches are remembered; the reply goes

@@ -12,11 +12,15 @@ internal sealed class PendingCommits
 {
     private readonly Queue<PendingCommit> _pending = new();
     private long _lastSeq;
+    private long _answeredUpTo;
 
     /// <summary>Writes held until their commit; read by the metrics' collection off the actor's thread, so a stale count does no harm.</summary>
     public int Writes { get; private set; }
 
     public bool IsEmpty => _pending.Count == 0;
+
+    /// <summary>Whether the journal has answered every record sent, touches included: no commit can be in flight.</summary>
+    public bool JournalIdle => _answeredUpTo == _lastSeq;
 
     /// <summary>The next record's number.</summary>
     public long NextSeq() => ++_lastSeq;
@@ -35,6 +39,7 @@ internal sealed class PendingCommits
     /// <summary>Takes, oldest first, what every record up to <paramref name="upTo"/> held: durable now.</summary>
     public IEnumerable<PendingCommit> Committed(long upTo)
     {
+        _answeredUpTo = Math.Max(_answeredUpTo, upTo);
         while (_pending.TryPeek(out var next) && next.Seq <= upTo)
         {
             _pending.Dequeue();
@@ -50,6 +55,7 @@ internal sealed class PendingCommits
         Array.Reverse(all);
         _pending.Clear();
         Writes = 0;
+        _answeredUpTo = _lastSeq;
         return all;
     }
 }

@@ -36,4 +36,29 @@ public sealed class SessionContainerStoreAnswerBySpec : StoreSpecBase
 
         Assert.IsType<SessionSaved>(handled.Replies[0]);
     }
+
+    [Fact]
+    public async Task A_write_behind_no_commit_needs_time_for_its_own_commit_only_and_behind_one_for_both()
+    {
+        var container = NewContainer();
+        var first = await OpenNew(container);
+        var second = await OpenNew(container);
+        TimeSpan Between() => StoreSettings.CommitTimeout * 1.5;
+
+        // The journal is idle: one commit timeout is all a write can wait, so one and a half is time enough.
+        var idle = await Ask<SessionBatchHandled>(container, new SessionBatch([new SaveSession(first.SetString("k", "v"))]) { AnswerBy = In(Between()) });
+        Assert.IsType<SessionSaved>(idle.Replies[0]);
+
+        // A commit is in flight: the write waits for it and then its own, two timeouts, so the same is too late.
+        Store.HoldCommits();
+        container.Tell(new SaveSession(second.SetString("k", "held")), TestActor);
+        await Store.CommitStarted();
+        var busy = await Ask<SessionBatchHandled>(container, new SessionBatch([new SaveSession(first.SetString("k", "w"))]) { AnswerBy = In(Between()) });
+        Store.ReleaseCommits();
+
+        Assert.IsType<TimeoutException>(Assert.IsType<Status.Failure>(busy.Replies[0]).Cause);
+        ExpectMsg<SessionSaved>();
+    }
+
+    private static long In(TimeSpan wait) => Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
 }
