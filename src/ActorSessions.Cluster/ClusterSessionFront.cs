@@ -18,20 +18,19 @@ namespace ActorSessions.Cluster;
 internal sealed class ClusterSessionFront : ReceiveActor
 {
     private readonly IActorRef _region;
-    private readonly int _partitions;
     private readonly TimeSpan _giveUpAfter;
     private readonly IActorRefProvider _provider;
-    private int _next;
+    private readonly PartitionRouting _routing;
 
     public ClusterSessionFront(IActorRef region, int partitions, TimeSpan giveUpAfter)
     {
         _region = region;
-        _partitions = partitions;
+        _routing = new PartitionRouting(partitions);
         _giveUpAfter = giveUpAfter;
         _provider = ((ExtendedActorSystem)Context.System).Provider;
 
         Receive<SessionBatch>(Split);
-        Receive<ISessionRequest>(request => _region.Tell(new PartitionEnvelope(PartitionOf(request), request), Sender));
+        Receive<ISessionRequest>(request => _region.Tell(new PartitionEnvelope(_routing.PartitionOf(request), request), Sender));
         Receive<CleanupSessions>(m => FanOut(m, SessionJoins.CleanedUp));
         Receive<AdjustTime>(m => FanOut(m, SessionJoins.TimeAdjusted));
         Receive<GetSessionStats>(m => FanOut(m, SessionJoins.Stats));
@@ -42,17 +41,6 @@ internal sealed class ClusterSessionFront : ReceiveActor
     public static Props Props(IActorRef region, int partitions, TimeSpan giveUpAfter) =>
         Akka.Actor.Props.Create(() => new ClusterSessionFront(region, partitions, giveUpAfter));
 
-    private int PartitionOf(ISessionRequest request) => SessionRequests.IdOf(request) is { } id
-        ? SessionPartitioner.PartitionOf(id, _partitions)
-        : NextPartition();
-
-    private int NextPartition()
-    {
-        var p = _next;
-        _next = p + 1 == _partitions ? 0 : p + 1;
-        return p;
-    }
-
     private void Split(SessionBatch batch)
     {
         if (batch.Requests is not { Count: > 0 and <= SessionBatch.MaxRequests } requests)
@@ -62,27 +50,11 @@ internal sealed class ClusterSessionFront : ReceiveActor
             return;
         }
 
-        var slots = new List<int>?[_partitions];
-        for (var i = 0; i < requests.Count; i++)
+        var parts = _routing.Split(batch, requests);
+        var join = new BatchJoin(Sender, requests.Count, parts.Count, _provider, reachableRemotely: true);
+        foreach (var (partition, part, slots) in parts)
         {
-            (slots[PartitionOf(requests[i])] ??= []).Add(i);
-        }
-
-        var join = new BatchJoin(Sender, requests.Count, slots.Count(s => s is not null), _provider, reachableRemotely: true);
-        for (var p = 0; p < slots.Length; p++)
-        {
-            if (slots[p] is not { } mine)
-            {
-                continue;
-            }
-
-            var part = new ISessionRequest[mine.Count];
-            for (var i = 0; i < part.Length; i++)
-            {
-                part[i] = requests[mine[i]];
-            }
-
-            _region.Tell(new PartitionEnvelope(p, new SessionBatch(part) { AnswerBy = batch.AnswerBy }), join.For([.. mine]));
+            _region.Tell(new PartitionEnvelope(partition, part), join.For(slots));
         }
 
         Context.System.Scheduler.Advanced.ScheduleOnce(_giveUpAfter, join.Release);
@@ -90,8 +62,8 @@ internal sealed class ClusterSessionFront : ReceiveActor
 
     private void FanOut(ISessionMessage message, Func<IReadOnlyList<object>, object> combine)
     {
-        var join = new FanOutJoin(Sender, _partitions, combine, _provider, reachableRemotely: true);
-        for (var p = 0; p < _partitions; p++)
+        var join = new FanOutJoin(Sender, _routing.Count, combine, _provider, reachableRemotely: true);
+        for (var p = 0; p < _routing.Count; p++)
         {
             _region.Tell(new PartitionEnvelope(p, message), join);
         }

@@ -13,18 +13,19 @@ namespace ActorSessions;
 internal sealed class SessionPartitionRouter : ReceiveActor
 {
     private readonly IActorRef[] _partitions;
-    private int _next;
+    private readonly PartitionRouting _routing;
 
     private SessionPartitionRouter(SessionContainerOptions options)
     {
         _partitions = new IActorRef[options.Settings.Partitions];
+        _routing = new PartitionRouting(_partitions.Length);
         for (var p = 0; p < _partitions.Length; p++)
         {
             _partitions[p] = Context.ActorOf(SessionContainer.Props(options with { Partition = p }), $"partition-{p}");
         }
 
         Receive<SessionBatch>(Split);
-        Receive<ISessionRequest>(request => PartitionFor(request).Forward(request));
+        Receive<ISessionRequest>(request => _partitions[_routing.PartitionOf(request)].Forward(request));
         Receive<CleanupSessions>(m => FanOut(m, SessionJoins.CleanedUp));
         Receive<AdjustTime>(m => FanOut(m, SessionJoins.TimeAdjusted));
         Receive<GetSessionStats>(m => FanOut(m, SessionJoins.Stats));
@@ -38,17 +39,6 @@ internal sealed class SessionPartitionRouter : ReceiveActor
     /// <summary>A container's failure to start fails that partition, never the others; a restart would lose its sessions.</summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    private IActorRef PartitionFor(ISessionRequest request) => SessionRequests.IdOf(request) is { } id
-        ? _partitions[SessionPartitioner.PartitionOf(id, _partitions.Length)]
-        : NextPartition();
-
-    private IActorRef NextPartition()
-    {
-        var p = _next;
-        _next = p + 1 == _partitions.Length ? 0 : p + 1;
-        return _partitions[p];
-    }
-
     private void Split(SessionBatch batch)
     {
         if (batch.Requests is not { Count: > 0 and <= SessionBatch.MaxRequests } requests)
@@ -58,29 +48,11 @@ internal sealed class SessionPartitionRouter : ReceiveActor
             return;
         }
 
-        var slots = new List<int>?[_partitions.Length];
-        for (var i = 0; i < requests.Count; i++)
+        var parts = _routing.Split(batch, requests);
+        var join = new BatchJoin(Sender, requests.Count, parts.Count, ((ExtendedActorSystem)Context.System).Provider);
+        foreach (var (partition, part, slots) in parts)
         {
-            var p = SessionRequests.IdOf(requests[i]) is { } id ? SessionPartitioner.PartitionOf(id, _partitions.Length) : _next++ % _partitions.Length;
-            (slots[p] ??= []).Add(i);
-        }
-
-        _next %= _partitions.Length;
-        var join = new BatchJoin(Sender, requests.Count, slots.Count(s => s is not null), ((ExtendedActorSystem)Context.System).Provider);
-        for (var p = 0; p < slots.Length; p++)
-        {
-            if (slots[p] is not { } mine)
-            {
-                continue;
-            }
-
-            var part = new ISessionRequest[mine.Count];
-            for (var i = 0; i < part.Length; i++)
-            {
-                part[i] = requests[mine[i]];
-            }
-
-            _partitions[p].Tell(new SessionBatch(part) { AnswerBy = batch.AnswerBy }, join.For([.. mine]));
+            _partitions[partition].Tell(part, join.For(slots));
         }
     }
 
