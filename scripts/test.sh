@@ -29,5 +29,22 @@ for trx in "$results"/*.trx; do
   e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0})) skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
+# CI shows only the tail of the log, so the failures are named again here, with their messages.
+if [ "$failed" -gt 0 ]; then
+  echo "Failed tests:"
+  for trx in "$results"/*.trx; do
+    [ -e "$trx" ] || continue
+    awk '
+      /<UnitTestResult / && /outcome="Failed"/ {
+        name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
+        print "  " name; failing = 1; lines = 0
+      }
+      failing && /<Message>/ { inmsg = 1 }
+      inmsg && lines < 12 { line = $0; gsub(/<\/?Message>/, "", line); sub(/^[ \t]*/, "", line); print "      " line; lines++ }
+      inmsg && /<\/Message>/ { inmsg = 0; failing = 0 }
+      /<\/UnitTestResult>/ { failing = 0; inmsg = 0 }
+    ' "$trx"
+  done
+fi
 echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"
