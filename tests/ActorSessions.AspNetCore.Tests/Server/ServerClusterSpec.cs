@@ -14,13 +14,22 @@ public sealed class ServerClusterSpec : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("actorsessions-cluster-").FullName;
     private readonly string _schema = TestPostgres.NewSchema();
+    private IDisposable? _serverInUse;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    // The PostgreSQL fault specs stop the server; this spec needs it up from start to end.
+    public async Task InitializeAsync() => _serverInUse = await TestPostgres.SharedUseAsync(TimeSpan.FromMinutes(5));
 
     public async Task DisposeAsync()
     {
-        await TestPostgres.DropSchema(_schema);
-        Directory.Delete(_dir, recursive: true);
+        try
+        {
+            await TestPostgres.DropSchema(_schema);
+        }
+        finally
+        {
+            _serverInUse?.Dispose();
+            Directory.Delete(_dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -78,7 +78,16 @@ internal static class TestPostgres
     /// beside the server's control script, so it is one lock per throwaway server, released by the kernel if the
     /// process dies.
     /// </summary>
-    public static async Task<IDisposable> ExclusiveUseAsync(TimeSpan wait)
+    public static Task<IDisposable> ExclusiveUseAsync(TimeSpan wait) => LockAsync(FileShare.None, wait);
+
+    /// <summary>
+    /// Use of the server beside other users, taken by a test that needs it up but never stops it: it waits while
+    /// a test that stops the server holds <see cref="ExclusiveUseAsync"/>, and keeps such a test waiting until it
+    /// is done. On Linux, .NET takes a shared <c>flock</c> for any <see cref="FileShare"/> but None.
+    /// </summary>
+    public static Task<IDisposable> SharedUseAsync(TimeSpan wait) => LockAsync(FileShare.ReadWrite, wait);
+
+    private static async Task<IDisposable> LockAsync(FileShare share, TimeSpan wait)
     {
         var path = Path.Combine(Path.GetDirectoryName(ControlScript)!, "tests.lock");
         var waited = Stopwatch.StartNew();
@@ -86,7 +95,7 @@ internal static class TestPostgres
         {
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new FileStream(path, FileMode.OpenOrCreate, share == FileShare.None ? FileAccess.ReadWrite : FileAccess.Read, share);
             }
             catch (IOException) when (waited.Elapsed < wait)
             {
