@@ -60,12 +60,15 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Sends <paramref name="calls"/> as one message; called under the coalescer's lock, with the last reply in.</summary>
-    public void Send(IActorRef container, IPendingCall[] calls)
+    /// <summary>
+    /// Sends <paramref name="calls"/> as one message; called under the coalescer's lock, with the last reply in.
+    /// A resend is not <paramref name="counted"/> against the in-flight limit.
+    /// </summary>
+    public void Send(IActorRef container, IPendingCall[] calls, bool counted = true)
     {
         _calls = calls;
         _reply = null;
-        Counted = true;
+        Counted = counted;
         Volatile.Write(ref _replied, 0);
         // A write waits for its commit: it goes as a batch, which carries when its caller stops waiting, so
         // the container refuses it rather than store it after the caller was told it failed. The earliest
