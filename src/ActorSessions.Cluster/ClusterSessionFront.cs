@@ -51,7 +51,9 @@ internal sealed class ClusterSessionFront : ReceiveActor
         }
 
         var parts = _routing.Split(batch, requests);
-        var join = new BatchJoin(Sender, requests.Count, parts.Count, _provider, reachableRemotely: true);
+        // A client that takes the answers part by part gets each as it comes: a part lost in a hand-off
+        // then holds back only its own requests, which the client resends where that is safe.
+        var join = new BatchJoin(Sender, requests.Count, parts.Count, _provider, reachableRemotely: true, inParts: batch.AnswerInParts && parts.Count > 1);
         foreach (var (partition, part, slots) in parts)
         {
             _region.Tell(new PartitionEnvelope(partition, part), join.For(slots));

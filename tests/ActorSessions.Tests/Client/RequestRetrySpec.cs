@@ -188,6 +188,62 @@ public sealed class RequestRetrySpec : TestKit
         Assert.Equal(1, client.Resent);
     }
 
+    [Fact]
+    public async Task A_batch_answered_in_parts_completes_each_call_with_its_part_and_a_lost_part_holds_back_only_its_own()
+    {
+        using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
+        var first = client.GetAsync(Id);
+        _probe.ExpectMsg<GetSession>();
+        var firstSender = _probe.LastSender;
+        var save = client.SaveAsync(Session(OtherId, version: 1), checkVersion: true);
+        var delta = client.UpdateAsync(new UpdateSession(Id, SessionData.Empty.SetItem("k", [1])));
+        var read = client.GetAsync(OtherId);
+        firstSender.Tell(Found(Id, version: 1));
+        await first.WaitAsync(Bound);
+
+        var batch = _probe.ExpectMsg<SessionBatch>();
+        Assert.True(batch.AnswerInParts);
+        Assert.Equal(3, batch.Requests.Count);
+
+        // The save's and the delta's partition answers; the read's part was lost in a hand-off.
+        var saved = new SessionSaved(Session(OtherId, version: 2));
+        var updated = new SessionSaved(Session(Id, version: 2));
+        _probe.Reply(new SessionBatchPartHandled([0, 1], [saved, updated]));
+        Assert.Same(saved, await save.WaitAsync(Bound));
+        Assert.Same(updated, await delta.WaitAsync(Bound));
+        Assert.False(read.IsCompleted);
+
+        // Only the read is resent, and the copy answers it.
+        _time.Advance((Settings.RequestTimeout / 2) + Tick);
+        Assert.Equal(OtherId, _probe.ExpectMsg<GetSession>().SessionId);
+        var found = Found(OtherId, version: 2);
+        _probe.Reply(found);
+        Assert.Same(found, await read.WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task A_message_answered_in_parts_frees_its_place_once_every_part_is_in()
+    {
+        using var client = new SessionClient(_probe.Ref, Settings, _time, maxInFlight: 1);
+        var first = client.GetAsync(Id);
+        _probe.ExpectMsg<GetSession>();
+        var firstSender = _probe.LastSender;
+        var calls = new[] { client.GetAsync("part-one-session-id-0"), client.GetAsync("part-two-session-id-0") };
+        firstSender.Tell(Found(Id, version: 1));
+        await first.WaitAsync(Bound);
+        _probe.ExpectMsg<SessionBatch>();
+        var batchSender = _probe.LastSender;
+        var queued = client.GetAsync("queued-session-id-000");
+
+        batchSender.Tell(new SessionBatchPartHandled([1], [Found("part-two-session-id-0", version: 1)]));
+        await calls[1].WaitAsync(Bound);
+        batchSender.Tell(new SessionBatchPartHandled([0], [Found("part-one-session-id-0", version: 1)]));
+        await calls[0].WaitAsync(Bound);
+
+        // The one place was taken until the last part came; then the queued call went out.
+        Assert.Equal("queued-session-id-000", _probe.ExpectMsg<GetSession>().SessionId);
+    }
+
     public static TheoryData<string> Unsafe => ["open an id", "open a new session", "create", "unchecked save", "delta"];
 
     [Theory]
