@@ -13,7 +13,9 @@ namespace ActorSessions.Cluster;
 /// Single requests keep their sender, so the partition answers the caller directly. The joins of batches
 /// and fan-outs are reachable over the network while they wait, and given up after
 /// <c>2 × actor-sessions.request-timeout</c> if a partition never answers (a request lost in a hand-off):
-/// the caller has given up long before.
+/// the caller has given up long before. A <see cref="SessionClient"/>'s batch is answered part by part
+/// (<see cref="SessionBatch.AnswerInParts"/>), so such a loss holds back only the lost part's requests,
+/// which the client resends where that is safe.
 /// </remarks>
 internal sealed class ClusterSessionFront : ReceiveActor
 {
@@ -51,7 +53,9 @@ internal sealed class ClusterSessionFront : ReceiveActor
         }
 
         var parts = _routing.Split(batch, requests);
-        var join = new BatchJoin(Sender, requests.Count, parts.Count, _provider, reachableRemotely: true);
+        // A client that takes the answers part by part gets each as it comes: a part lost in a hand-off
+        // then holds back only its own requests, which the client resends where that is safe.
+        var join = new BatchJoin(Sender, requests.Count, parts.Count, _provider, reachableRemotely: true, inParts: batch.AnswerInParts && parts.Count > 1);
         foreach (var (partition, part, slots) in parts)
         {
             _region.Tell(new PartitionEnvelope(partition, part), join.For(slots));

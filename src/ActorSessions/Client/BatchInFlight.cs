@@ -22,6 +22,9 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
     private object? _reply;
     private int _replied;
 
+    // Calls whose answers have not come yet, when the answers come in parts (SessionBatchPartHandled).
+    private int _slotsLeft;
+
     public BatchInFlight(RequestCoalescer owner, IActorRefProvider provider)
     {
         _owner = owner;
@@ -60,19 +63,23 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Sends <paramref name="calls"/> as one message; called under the coalescer's lock, with the last reply in.</summary>
-    public void Send(IActorRef container, IPendingCall[] calls)
+    /// <summary>
+    /// Sends <paramref name="calls"/> as one message; called under the coalescer's lock, with the last reply in.
+    /// A resend is not <paramref name="counted"/> against the in-flight limit.
+    /// </summary>
+    public void Send(IActorRef container, IPendingCall[] calls, bool counted = true)
     {
         _calls = calls;
         _reply = null;
-        Counted = true;
+        Counted = counted;
+        _slotsLeft = calls.Length;
         Volatile.Write(ref _replied, 0);
         // A write waits for its commit: it goes as a batch, which carries when its caller stops waiting, so
         // the container refuses it rather than store it after the caller was told it failed. The earliest
         // write's time holds for the batch: the calls queued in order.
         object message = calls.Length == 1 && calls[0].AnswerBy == 0
             ? calls[0].Request
-            : new SessionBatch(Requests()) { AnswerBy = FirstAnswerBy(calls) };
+            : new SessionBatch(Requests()) { AnswerBy = FirstAnswerBy(calls), AnswerInParts = true };
         container.Tell(message, this);
     }
 
@@ -96,6 +103,13 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
 
     protected override void TellInternal(object message, IActorRef sender)
     {
+        if (message is SessionBatchPartHandled part)
+        {
+            // A cluster front's answer to one partition's share of the batch; the others come on their own.
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Batch.HandOut(s.Calls, s.Part), (Batch: this, Calls: _calls, Part: part), preferLocal: false);
+            return;
+        }
+
         // Only the first answer counts; anything later (there should be nothing) is dropped.
         if (Interlocked.Exchange(ref _replied, 1) != 0)
         {
@@ -106,6 +120,29 @@ internal sealed class BatchInFlight : MinimalActorRef, IThreadPoolWorkItem
         // the replies are handed out on the thread pool, and the container goes on with its mailbox.
         _reply = message;
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>Runs on the thread pool: hands one part's answers out; the last part frees the message's place, as a whole answer does.</summary>
+    private void HandOut(IPendingCall[] calls, SessionBatchPartHandled part)
+    {
+        var slots = part.Slots;
+        if (slots.Length == 0 || slots.Length != part.Replies.Count || slots.Any(s => (uint)s >= (uint)calls.Length))
+        {
+            return;
+        }
+
+        var mine = new IPendingCall[slots.Length];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            mine[i] = calls[slots[i]];
+        }
+
+        if (Interlocked.Add(ref _slotsLeft, -slots.Length) == 0)
+        {
+            _owner.Replied(this);
+        }
+
+        ReplyHandOut.Run(mine, new SessionBatchHandled(part.Replies));
     }
 
     /// <summary>Whether the container's answer to <paramref name="request"/> waits for a commit: anything but a read or the opening of a session that exists.</summary>

@@ -19,6 +19,12 @@ internal interface IPendingCall
     bool IsDone { get; }
 
     /// <summary>
+    /// Records that the request is sent a second time, unless the call has an outcome or was resent already:
+    /// from then on only a conclusive answer, or the second answer, completes it (<see cref="RequestRetry"/>).
+    /// </summary>
+    bool TryMarkResent();
+
+    /// <summary>
     /// Completes the call with the container's reply to its request, unless it is done already. The caller's
     /// code runs on this thread before this returns: only a <see cref="ReplyHandOut"/> calls it.
     /// </summary>

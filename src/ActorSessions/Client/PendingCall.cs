@@ -16,11 +16,27 @@ namespace ActorSessions;
 /// <para>The first outcome claims the call (<see cref="IsDone"/> turns true at once), so a reply that comes
 /// after a cancellation, a timeout or a disposal is dropped even while that outcome is still on its way to the
 /// task.</para>
+/// <para>A call sent a second time (<see cref="TryMarkResent"/>, see <see cref="RequestRetry"/>) has two copies
+/// out: an answer that shows its copy took effect claims the call; one that shows its copy did not (a version
+/// conflict, a failure) could hide the other copy's effect, so it claims the call only once the other copy has
+/// answered too. One state word holds all of it, so the resend and the answers race safely.</para>
 /// </remarks>
 internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
 {
+    // One copy out, no answer yet.
+    private const int Sent = 0;
+
+    // Two copies out (resent), no answer yet.
+    private const int Resent = 1;
+
+    // Two copies out, and one answered that its copy had no effect.
+    private const int OneInconclusive = 2;
+
+    // Done: an outcome claimed the call.
+    private const int Claimed = 3;
+
     private CancellationTokenRegistration _cancellation;
-    private int _claimed;
+    private int _state;
 
     public PendingCall(ISessionRequest request)
         : base(TaskCreationOptions.None)
@@ -34,7 +50,9 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
 
     public long AnswerBy { get; set; }
 
-    public bool IsDone => Volatile.Read(ref _claimed) != 0;
+    public bool IsDone => Volatile.Read(ref _state) == Claimed;
+
+    public bool TryMarkResent() => Interlocked.CompareExchange(ref _state, Resent, Sent) == Sent;
 
     /// <summary>Cancels the call when <paramref name="token"/> is; a call not sent yet then never is.</summary>
     public void CancelWith(CancellationToken token)
@@ -49,10 +67,20 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
 
     public void Complete(object reply)
     {
-        if (TryClaim())
+        // The common case, one copy out: one atomic operation, as before retries existed.
+        var state = Interlocked.CompareExchange(ref _state, Claimed, Sent);
+        if (state == Sent)
         {
             Apply(reply);
+            return;
         }
+
+        if (state == Claimed)
+        {
+            return;
+        }
+
+        CompleteResent(reply, state);
     }
 
     public void Fail(Exception error) => CompleteLater(new Status.Failure(error));
@@ -68,7 +96,28 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
         }
     }
 
-    private bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
+    private bool TryClaim() => Interlocked.Exchange(ref _state, Claimed) != Claimed;
+
+    /// <summary>An answer to one of two copies: it claims the call if it is conclusive or the other copy answered already.</summary>
+    private void CompleteResent(object reply, int state)
+    {
+        while (state != Claimed)
+        {
+            var next = state == Resent && !RequestRetry.IsConclusive(Request, reply) ? OneInconclusive : Claimed;
+            var seen = Interlocked.CompareExchange(ref _state, next, state);
+            if (seen == state)
+            {
+                if (next == Claimed)
+                {
+                    Apply(reply);
+                }
+
+                return;
+            }
+
+            state = seen;
+        }
+    }
 
     private void Apply(object outcome)
     {

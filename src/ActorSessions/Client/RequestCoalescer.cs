@@ -16,6 +16,11 @@ namespace ActorSessions;
 /// rather than one timer per call as <c>Ask</c> makes. Deadlines are counted in the timer's ticks (a
 /// tenth of the timeout, between 1 and 100 ms), so a call costs no clock reading: it fails with
 /// <see cref="TimeoutException"/> after its timeout and at most two ticks later.</para>
+/// <para>The same timer resends, once, a call that had no answer within half its timeout, when its request is
+/// safe to send twice (<see cref="RequestRetry"/>): a message dropped while its partition moved between nodes is
+/// then answered by the partition's new node, and the call still fails after its one timeout if neither copy
+/// is answered. The resends of one tick go out as one message, outside the in-flight limit. A call pays
+/// nothing for this until it is late.</para>
 /// </remarks>
 internal sealed class RequestCoalescer : IDisposable
 {
@@ -27,6 +32,7 @@ internal sealed class RequestCoalescer : IDisposable
     private readonly TimeSpan _timeout;
     private readonly TimeSpan _tick;
     private readonly long _timeoutInTicks;
+    private readonly long _resendWhenTicksLeft;
     private readonly long _timeoutInStopwatchTicks;
     private readonly int _maxInFlight;
     private readonly ITimer _timer;
@@ -39,6 +45,7 @@ internal sealed class RequestCoalescer : IDisposable
     private long _ticks;
     private long _messagesSent;
     private long _callsSent;
+    private long _callsResent;
     private bool _timerRunning;
     private bool _disposed;
 
@@ -49,6 +56,9 @@ internal sealed class RequestCoalescer : IDisposable
         _timeout = timeout;
         _tick = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 10, TimeSpan.TicksPerMillisecond, 100 * TimeSpan.TicksPerMillisecond));
         _timeoutInTicks = (timeout.Ticks + _tick.Ticks - 1) / _tick.Ticks;
+
+        // Deadlines hold one tick more than the timeout (see Call): half the timeout after the call.
+        _resendWhenTicksLeft = _timeoutInTicks + 1 - (_timeoutInTicks / 2);
         _timeoutInStopwatchTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         _maxInFlight = maxInFlight;
         _timer = time.CreateTimer(static s => ((RequestCoalescer)s!).CheckTimeouts(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -62,6 +72,18 @@ internal sealed class RequestCoalescer : IDisposable
             lock (_gate)
             {
                 return (_messagesSent, _callsSent);
+            }
+        }
+    }
+
+    /// <summary>Calls sent a second time so far (<see cref="RequestRetry"/>).</summary>
+    public long Resent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _callsResent;
             }
         }
     }
@@ -207,12 +229,24 @@ internal sealed class RequestCoalescer : IDisposable
 
     private void Release(BatchInFlight batch)
     {
-        if (batch.Counted)
+        if (_inFlight.Remove(batch) && batch.Counted)
         {
             batch.Counted = false;
             _counted--;
-            _inFlight.Remove(batch);
         }
+    }
+
+    /// <summary>Sends <paramref name="calls"/> again, as one message that takes no in-flight place; under the lock.</summary>
+    private void Resend(List<IPendingCall> calls)
+    {
+        if (!_idle.TryPop(out var batch))
+        {
+            batch = new BatchInFlight(this, _provider);
+        }
+
+        _inFlight.Add(batch);
+        _callsResent += calls.Count;
+        batch.Send(_container, [.. calls], counted: false);
     }
 
     /// <summary>The client's one timer: fails calls past their deadline, and stops itself when nothing is pending.</summary>
@@ -244,14 +278,24 @@ internal sealed class RequestCoalescer : IDisposable
                 _queue.Enqueue(call);
             }
 
+            List<IPendingCall>? resend = null;
             for (var i = _inFlight.Count - 1; i >= 0; i--)
             {
                 var batch = _inFlight[i];
                 foreach (var call in batch.Calls)
                 {
-                    if (!call.IsDone && call.Deadline <= now)
+                    if (call.IsDone)
+                    {
+                        continue;
+                    }
+
+                    if (call.Deadline <= now)
                     {
                         call.Fail(TimedOut(call));
+                    }
+                    else if (call.Deadline - now <= _resendWhenTicksLeft && RequestRetry.IsSafe(call.Request) && call.TryMarkResent())
+                    {
+                        (resend ??= []).Add(call);
                     }
                 }
 
@@ -261,6 +305,13 @@ internal sealed class RequestCoalescer : IDisposable
                     Release(batch);
                     batch.Abandon();
                 }
+            }
+
+            if (resend is not null)
+            {
+                // In the order the calls were made: the batches were walked newest first.
+                resend.Reverse();
+                Resend(resend);
             }
 
             if (_queue.Count == 0 && _inFlight.Count == 0)

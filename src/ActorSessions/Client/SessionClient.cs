@@ -17,6 +17,11 @@ namespace ActorSessions;
 /// <para>A caller's code after its <c>await</c> runs on a thread-pool thread, never on the container's: a
 /// batch's replies are handed out one after another on the pool thread that took the reply in, with the rest
 /// of the batch on offer to the pool's other threads, so a caller whose code blocks holds up only itself.</para>
+/// <para>A call that has had no answer within half its timeout is sent once more when that is safe: reads,
+/// touches, version-checked saves, deletes and renewals (a message dropped while a cluster moves its partition
+/// to another node is then answered by the new node). Whichever copy answers first with the call's outcome
+/// completes it; the timeout stays one <see cref="SessionClientSettings.RequestTimeout"/>. Opens, creates,
+/// unchecked saves and deltas are never sent twice: a late second copy could create or overwrite.</para>
 /// <para>One client per container is meant to be shared (DI registers a singleton): the more callers
 /// share it, the fuller its batches. Dispose it to stop its timer.</para>
 /// </remarks>
@@ -93,6 +98,9 @@ public sealed class SessionClient : ISessionClient, IDisposable
 
     /// <summary>Messages sent to the container so far and the calls they carried; for measurements.</summary>
     internal (long Messages, long Calls) Sent => _coalescer.Sent;
+
+    /// <summary>Calls sent a second time because no answer came within half the timeout (<see cref="RequestRetry"/>); for measurements and specs.</summary>
+    internal long Resent => _coalescer.Resent;
 
     /// <summary>Fails every call still waiting with <see cref="ObjectDisposedException"/> and stops the timeout timer.</summary>
     public void Dispose() => _coalescer.Dispose();

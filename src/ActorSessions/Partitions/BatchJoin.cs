@@ -8,8 +8,10 @@ namespace ActorSessions;
 /// one <see cref="SessionBatchHandled"/> in the batch's order. Replies come on the partitions' threads.
 /// </summary>
 /// <remarks>
-/// Made <c>reachableRemotely</c> (the cluster front's partitions answer from other nodes), each part is
-/// registered under its temporary path until every part has answered or <see cref="Release"/> gives them up.
+/// <para>Made <c>reachableRemotely</c> (the cluster front's partitions answer from other nodes), each part is
+/// registered under its temporary path until every part has answered or <see cref="Release"/> gives them up.</para>
+/// <para>Made <c>inParts</c> (the batch said <see cref="SessionBatch.AnswerInParts"/>), it passes each part's
+/// answers on as they come, as a <see cref="SessionBatchPartHandled"/>, and joins nothing.</para>
 /// </remarks>
 internal sealed class BatchJoin
 {
@@ -17,12 +19,14 @@ internal sealed class BatchJoin
     private readonly object[] _replies;
     private readonly IActorRefProvider _provider;
     private readonly List<Part>? _registered;
+    private readonly bool _inParts;
     private int _partsLeft;
 
-    public BatchJoin(IActorRef replyTo, int requests, int parts, IActorRefProvider provider, bool reachableRemotely = false)
+    public BatchJoin(IActorRef replyTo, int requests, int parts, IActorRefProvider provider, bool reachableRemotely = false, bool inParts = false)
     {
         _replyTo = replyTo;
-        _replies = new object[requests];
+        _inParts = inParts;
+        _replies = inParts ? [] : new object[requests];
         _partsLeft = parts;
         _provider = provider;
         _registered = reachableRemotely ? new List<Part>(parts) : null;
@@ -63,6 +67,19 @@ internal sealed class BatchJoin
 
     private void Answered(int[] slots, object reply)
     {
+        if (_inParts)
+        {
+            _replyTo.Tell(new SessionBatchPartHandled(
+                slots,
+                reply is SessionBatchHandled { Replies: { } answers } && answers.Count == slots.Length ? answers : Enumerable.Repeat(reply, slots.Length).ToArray()));
+            if (Interlocked.Decrement(ref _partsLeft) == 0)
+            {
+                Release();
+            }
+
+            return;
+        }
+
         if (reply is SessionBatchHandled { Replies: { } replies } && replies.Count == slots.Length)
         {
             for (var i = 0; i < slots.Length; i++)

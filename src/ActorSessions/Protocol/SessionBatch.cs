@@ -33,4 +33,13 @@ public sealed record SessionBatch(IReadOnlyList<ISessionRequest> Requests) : ISe
     /// a caller that gave up was right to report its writes not stored. Set by <see cref="SessionClient"/>.
     /// </summary>
     internal long AnswerBy { get; init; }
+
+    /// <summary>
+    /// Whether the sender takes the answers of a batch that the cluster's front splits over partitions part by
+    /// part, each as a <see cref="SessionBatchPartHandled"/> the moment its partition answers, rather than one
+    /// <see cref="SessionBatchHandled"/> once all have: then a part dropped in a shard hand-off withholds no
+    /// other part's answers. Set by <see cref="SessionClient"/>; like <see cref="AnswerBy"/>, not sent over the
+    /// wire (the front a client talks to is its own node's).
+    /// </summary>
+    internal bool AnswerInParts { get; init; }
 }

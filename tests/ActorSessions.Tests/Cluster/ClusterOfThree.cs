@@ -52,7 +52,11 @@ internal sealed class ClusterOfThree : IAsyncDisposable
 
     public ActorSystem[] Systems { get; } = new ActorSystem[3];
 
-    public static async Task<ClusterOfThree> StartAsync(int partitions, ISessionStore? store = null)
+    /// <summary>
+    /// Starts three nodes and joins the first <paramref name="members"/> of them (the others wait for
+    /// <see cref="JoinAsync"/>); returns once the members share the partitions evenly and all are served.
+    /// </summary>
+    public static async Task<ClusterOfThree> StartAsync(int partitions, ISessionStore? store = null, int members = 3)
     {
         var cluster = new ClusterOfThree(partitions, store);
         try
@@ -62,23 +66,20 @@ internal sealed class ClusterOfThree : IAsyncDisposable
                 await cluster.StartNodeAsync(i);
             }
 
-            var seed = Akka.Cluster.Cluster.Get(cluster.Systems[0]).SelfAddress;
-            foreach (var system in cluster.Systems)
+            var nodes = Enumerable.Range(0, members).ToArray();
+            foreach (var node in nodes)
             {
-                Akka.Cluster.Cluster.Get(system).Join(seed);
+                Akka.Cluster.Cluster.Get(cluster.Systems[node]).Join(cluster.Seed);
             }
 
-            await Until(() => cluster.Systems.All(s => Akka.Cluster.Cluster.Get(s).State.Members.Count(m => m.Status == MemberStatus.Up) == 3), TimeSpan.FromSeconds(15), "three members up");
-            await cluster.AllPartitionsServedAsync(TimeSpan.FromSeconds(20), 0, 1, 2);
+            await cluster.MembersUpAsync(members);
+            await cluster.AllPartitionsServedAsync(TimeSpan.FromSeconds(20), nodes);
 
             // Shards asked for before every region registered land on the first nodes; the coordinator
-            // rebalances them, and the specs begin once it is done (every node holds a third), so no
+            // rebalances them, and the specs begin once it is done (every member holds its share), so no
             // partition moves while a spec runs but those it moves itself.
-            await Until(
-                async () => (await Task.WhenAll(Enumerable.Range(0, 3).Select(cluster.PartitionsOrNoneOnAsync))).All(p => p?.Length == partitions / 3),
-                TimeSpan.FromSeconds(30),
-                "every node holding a third of the partitions");
-            await cluster.AllPartitionsServedAsync(TimeSpan.FromSeconds(20), 0, 1, 2);
+            await cluster.EvenlySharedAsync(nodes, TimeSpan.FromSeconds(30));
+            await cluster.AllPartitionsServedAsync(TimeSpan.FromSeconds(20), nodes);
             return cluster;
         }
         catch
@@ -87,6 +88,28 @@ internal sealed class ClusterOfThree : IAsyncDisposable
             throw;
         }
     }
+
+    private Address Seed => Akka.Cluster.Cluster.Get(Systems[0]).SelfAddress;
+
+    /// <summary>Node <paramref name="node"/>, started but not yet a member, joins the nodes before it; returns once every one of them sees it up.</summary>
+    public async Task JoinAsync(int node)
+    {
+        Akka.Cluster.Cluster.Get(Systems[node]).Join(Seed);
+        await MembersUpAsync(node + 1);
+    }
+
+    /// <summary>Waits until each of <paramref name="nodes"/> holds its share of the partitions (the share rounded down or up).</summary>
+    public async Task EvenlySharedAsync(int[] nodes, TimeSpan within) =>
+        await Until(
+            async () => (await Task.WhenAll(nodes.Select(PartitionsOrNoneOnAsync))).All(p => p?.Length >= Partitions / nodes.Length && p.Length <= (Partitions + nodes.Length - 1) / nodes.Length),
+            within,
+            $"nodes {string.Join(",", nodes)} sharing the partitions evenly");
+
+    private async Task MembersUpAsync(int members) =>
+        await Until(
+            () => Systems.Take(members).All(s => Akka.Cluster.Cluster.Get(s).State.Members.Count(m => m.Status == MemberStatus.Up) == members),
+            TimeSpan.FromSeconds(15),
+            $"{members} members up");
 
     /// <summary>Waits until every partition answers through the front of each of <paramref name="nodes"/>; returns how long it took.</summary>
     public async Task<TimeSpan> AllPartitionsServedAsync(TimeSpan within, params int[] nodes)

@@ -13,7 +13,12 @@ public sealed class FencedFakeStore(FakeSessionStore rows) : IFencedSessionStore
 
     public bool AcceptsItemChanges => Rows.AcceptsItemChanges;
 
+    private int _refused;
+
     public long EpochOf(int partition) => _epochs.GetValueOrDefault(partition);
+
+    /// <summary>Commits refused because their epoch was stale: each is a second writer of a partition caught at it.</summary>
+    public int Refused => Volatile.Read(ref _refused);
 
     public Task<long> TakePartitionAsync(int partition, CancellationToken cancellationToken)
     {
@@ -28,6 +33,7 @@ public sealed class FencedFakeStore(FakeSessionStore rows) : IFencedSessionStore
         var current = EpochOf(partition);
         if (current != epoch)
         {
+            Interlocked.Increment(ref _refused);
             throw new SessionStoreFencedException(partition, epoch, current);
         }
 
