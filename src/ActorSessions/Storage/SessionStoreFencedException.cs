@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Serialization;
 
 namespace ActorSessions.Storage;
 
@@ -22,6 +23,31 @@ public sealed class SessionStoreFencedException : Exception
         HeldEpoch = heldEpoch;
         CurrentEpoch = currentEpoch;
     }
+
+    // Akka.Remote sends an exception (the cause of a Status.Failure, and its inner exceptions) as the
+    // fields GetObjectData writes, and rebuilds it on the other node through this constructor, found by
+    // reflection (ExceptionSupport); without it the cause arrives as null. Both members are the legacy
+    // serialization pattern .NET 8 marks obsolete (SYSLIB0051), but they are what Akka 1.5 calls, so
+    // they stay, private where they can be, for that use only.
+#pragma warning disable SYSLIB0051
+    private SessionStoreFencedException(SerializationInfo info, StreamingContext context)
+        : base(info, context)
+    {
+        Partition = info.GetInt32(nameof(Partition));
+        HeldEpoch = info.GetInt64(nameof(HeldEpoch));
+        CurrentEpoch = info.GetInt64(nameof(CurrentEpoch));
+    }
+
+    /// <inheritdoc />
+    [Obsolete("The legacy serialization of exceptions; ActorSessions keeps it for Akka.Remote, which sends exceptions this way.", DiagnosticId = "SYSLIB0051")]
+    public override void GetObjectData(SerializationInfo info, StreamingContext context)
+    {
+        base.GetObjectData(info, context);
+        info.AddValue(nameof(Partition), Partition);
+        info.AddValue(nameof(HeldEpoch), HeldEpoch);
+        info.AddValue(nameof(CurrentEpoch), CurrentEpoch);
+    }
+#pragma warning restore SYSLIB0051
 
     /// <summary>The partition of the refused write.</summary>
     public int Partition { get; }
