@@ -170,22 +170,8 @@ async Task<string> Restart(string storeName, Func<bool, ISessionStore> open, int
     // Fill the store directly: 1M rows as the container writes them (a few keys of data each).
     var store = open(true);
     await store.InitializeAsync(CancellationToken.None);
-    var now = DateTimeOffset.UtcNow;
-    var data = SessionDataCodec.Encode(SessionData.Empty.SetItem("user", [.. "user-12345"u8]).SetItem("cart", [.. "3 books, 1 lamp"u8]));
     var fill = Stopwatch.StartNew();
-    const int chunk = 20_000;
-    for (var start = 0; start < count; start += chunk)
-    {
-        var writes = new List<SessionWrite>(chunk);
-        for (var i = start; i < Math.Min(count, start + chunk); i++)
-        {
-            var touched = now - TimeSpan.FromMilliseconds(count - i);
-            writes.Add(SessionWrite.Upsert(new SessionRecord($"bench{i:D15}", data, touched, touched, 1, touched + TimeSpan.FromMinutes(30))));
-        }
-
-        await store.CommitAsync(writes, CancellationToken.None);
-    }
-
+    await RecoveryByPartition.FillStore(store, count, TimeSpan.FromMinutes(30));
     Console.Error.WriteLine($"{storeName}: filled {count:N0} rows in {fill.Elapsed.TotalSeconds:F1} s");
     if (store is PostgreSqlSessionStore)
     {
