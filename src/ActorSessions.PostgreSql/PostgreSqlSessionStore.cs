@@ -16,20 +16,23 @@ namespace ActorSessions.PostgreSql;
 /// session's stamps, a touch only the stamps (<see cref="AcceptsItemChanges"/>).
 /// </summary>
 /// <remarks>
-/// Table <c>actor_sessions</c>: <c>id</c> (key), <c>created_at</c>, <c>last_modified</c>, <c>version</c>,
-/// <c>expires_at</c> (indexed); times are <c>bigint</c> UTC ticks (100 ns since 0001-01-01). Table
+/// Table <c>actor_sessions</c>: <c>id</c> (key), <c>partition_key</c> (<see cref="SessionPartitionKey"/>,
+/// indexed with the id, so a partition reads only its own rows), <c>created_at</c>, <c>last_modified</c>,
+/// <c>version</c>, <c>expires_at</c> (indexed with the partition key, for a partition's cleanup); times are
+/// <c>bigint</c> UTC ticks (100 ns since 0001-01-01). Table
 /// <c>actor_session_items</c>: <c>session_id</c>, <c>key</c> (<c>bytea</c>: its UTF-8 bytes, since <c>text</c> cannot hold a NUL),
 /// <c>value</c> (<c>bytea</c>), keyed by (<c>session_id</c>, <c>key</c>). The schema version is kept in
 /// <c>actor_sessions_schema</c>; a version 1 table (one <c>data</c> column a session) is converted in
-/// place by <see cref="InitializeAsync"/>. Table <c>actor_session_partitions</c>: <c>partition</c> (key),
-/// <c>epoch</c>, the fence of <see cref="IFencedSessionStore"/>, added to a version 2 schema from before
-/// fencing by <see cref="InitializeAsync"/> (an added table needs no new version). A fenced commit locks its
-/// partition's row first (<c>SELECT ... FOR UPDATE</c>), so a take waits for the commit to end.
+/// place by <see cref="InitializeAsync"/>, and so is a version 2 table (no partition keys). Table
+/// <c>actor_session_partitions</c>: <c>partition</c> (key), <c>epoch</c>, the fence of
+/// <see cref="IFencedSessionStore"/>, added to a database from before fencing by <see cref="InitializeAsync"/>.
+/// A fenced commit or cleanup locks its partition's row first (<c>SELECT ... FOR UPDATE</c>), so a take waits
+/// for it to end.
 /// </remarks>
 public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposable, IDisposable
 {
     /// <summary>The schema version this store writes and reads.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private const int MigrationChunk = 10_000;
 
@@ -90,19 +93,24 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
                     await Execute(connection, $"""
                         CREATE TABLE IF NOT EXISTS {_table} (
                             id text PRIMARY KEY,
+                            partition_key bigint NOT NULL,
                             created_at bigint NOT NULL,
                             last_modified bigint NOT NULL,
                             version bigint NOT NULL,
                             expires_at bigint NOT NULL);
-                        CREATE INDEX IF NOT EXISTS actor_sessions_expires_at ON {_table} (expires_at);
                         {ItemsTableSql()}
-                        DELETE FROM {_schemaTable};
-                        INSERT INTO {_schemaTable} (version) VALUES (2);
+                        {IndexesAndVersionSql()}
                         """, cancellationToken).ConfigureAwait(false);
                 }
-                else if (version == 1)
+
+                if (version == 1)
                 {
                     await MigrateFromVersion1(connection, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (version is 1 or 2)
+                {
+                    await MigrateFromVersion2(connection, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -209,18 +217,18 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
             await using var batch = new NpgsqlBatch(connection, transaction);
             if (fence is var (partition, _))
             {
-                batch.BatchCommands.Add(Command(
-                    $"SELECT epoch FROM {_partitions} WHERE partition = $1 FOR UPDATE",
-                    new NpgsqlParameter<int> { TypedValue = partition }));
+                batch.BatchCommands.Add(LockEpoch(partition));
             }
 
             if (whole.Count > 0)
             {
-                batch.BatchCommands.Add(Stamped(
-                    $"INSERT INTO {_table} (id, created_at, last_modified, version, expires_at) " +
-                    "SELECT * FROM unnest($1, $2, $3, $4, $5) " +
+                var upsert = Stamped(
+                    $"INSERT INTO {_table} (id, created_at, last_modified, version, expires_at, partition_key) " +
+                    "SELECT * FROM unnest($1, $2, $3, $4, $5, $6) " +
                     "ON CONFLICT (id) DO UPDATE SET created_at = EXCLUDED.created_at, last_modified = EXCLUDED.last_modified, version = EXCLUDED.version, expires_at = EXCLUDED.expires_at",
-                    whole));
+                    whole);
+                upsert.Parameters.Add(Longs([.. whole.Select(r => SessionPartitionKey.Of(r.Id))]));
+                batch.BatchCommands.Add(upsert);
                 batch.BatchCommands.Add(Command($"DELETE FROM {_items} WHERE session_id = ANY($1)", Texts([.. whole.Select(r => r.Id)])));
             }
 
@@ -304,15 +312,31 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<SessionRecord> LoadAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<SessionRecord> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        Load(keys: null, now, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<SessionRecord> LoadAsync(int partition, int partitions, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Load(SessionPartitionKey.RangeOf(partition, partitions), now, cancellationToken);
+
+    /// <summary>The live rows, of the partition keys in <paramref name="keys"/> only when it is given (by the partition-key index).</summary>
+    private async IAsyncEnumerable<SessionRecord> Load((long First, long Last)? keys, DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // Each session's keys right after its stamps (ordered by id), so a session is whole when the id changes.
+        // Each session's keys right after its stamps (ordered by partition key and id, the order of the
+        // index a partition is read by), so a session is whole when the id changes.
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"SELECT s.id, s.created_at, s.last_modified, s.version, s.expires_at, i.key, i.value " +
-            $"FROM {_table} AS s LEFT JOIN {_items} AS i ON i.session_id = s.id WHERE s.expires_at > $1 ORDER BY s.id",
+            $"FROM {_table} AS s LEFT JOIN {_items} AS i ON i.session_id = s.id WHERE s.expires_at > $1 " +
+            (keys is null ? "ORDER BY s.id" : "AND s.partition_key BETWEEN $2 AND $3 ORDER BY s.partition_key, s.id"),
             connection);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = now.UtcTicks });
+        if (keys is var (first, last))
+        {
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = first });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = last });
+        }
+
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
         var items = new List<KeyValuePair<byte[], byte[]>>();
         SessionRecord? current = null;
@@ -347,21 +371,92 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
     public async Task<int> DeleteExpiredAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        // One statement, so one transaction: the sessions and their keys go together. A session a commit
-        // is changing meanwhile waits for it and is then no longer expired, so it and its keys stay.
-        await using var command = new NpgsqlCommand(
-            $"WITH expired AS (DELETE FROM {_table} WHERE id IN (SELECT id FROM {_table} WHERE expires_at < $1 LIMIT $2) RETURNING id), " +
-            $"keys AS (DELETE FROM {_items} WHERE session_id IN (SELECT id FROM expired)) " +
-            "SELECT count(*)::integer FROM expired",
-            connection);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = before.UtcTicks });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+            // One statement, so one transaction: the sessions and their keys go together.
+            await using var command = new NpgsqlCommand(DeleteExpiredSql(partitioned: false), connection);
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = before.UtcTicks });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            _dataSource.Clear();
+            throw;
+        }
     }
 
     /// <inheritdoc />
+    public async Task<int> DeleteExpiredAsync(int partition, int partitions, long epoch, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var (first, last) = SessionPartitionKey.RangeOf(partition, partitions);
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // As a fenced commit: the partition's row locked first, the deletes under the lock, and nothing
+            // committed if the epoch moved.
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            batch.BatchCommands.Add(LockEpoch(partition));
+            batch.BatchCommands.Add(Command(
+                DeleteExpiredSql(partitioned: true),
+                new NpgsqlParameter<long> { TypedValue = before.UtcTicks },
+                new NpgsqlParameter<int> { TypedValue = limit },
+                new NpgsqlParameter<long> { TypedValue = first },
+                new NpgsqlParameter<long> { TypedValue = last }));
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var current = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt64(0) : 0;
+                if (current != epoch)
+                {
+                    throw new SessionStoreFencedException(partition, epoch, current);
+                }
+
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var deleted = reader.GetInt32(0);
+                await reader.DisposeAsync().ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return deleted;
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            _dataSource.Clear();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the expired rows ($1: before, $2: limit; partitioned: of the partition keys $3 to $4) and
+    /// their keys in one statement, and counts them. A session a commit is changing meanwhile waits for it
+    /// and is then no longer expired, so it and its keys stay.
+    /// </summary>
+    private string DeleteExpiredSql(bool partitioned) =>
+        $"WITH expired AS (DELETE FROM {_table} WHERE id IN (SELECT id FROM {_table} WHERE expires_at < $1 " +
+        (partitioned ? "AND partition_key BETWEEN $3 AND $4 " : string.Empty) +
+        "LIMIT $2) RETURNING id), " +
+        $"keys AS (DELETE FROM {_items} WHERE session_id IN (SELECT id FROM expired)) " +
+        "SELECT count(*)::integer FROM expired";
+
+    /// <summary>Locks the partition's row and reads its epoch: the first statement of a fenced transaction.</summary>
+    private NpgsqlBatchCommand LockEpoch(int partition) => Command(
+        $"SELECT epoch FROM {_partitions} WHERE partition = $1 FOR UPDATE",
+        new NpgsqlParameter<int> { TypedValue = partition });
+
+    /// <inheritdoc />
     public void Dispose() => _dataSource.Dispose();
+
+    private string IndexesAndVersionSql() => $"""
+        CREATE INDEX IF NOT EXISTS actor_sessions_partition ON {_table} (partition_key, id);
+        CREATE INDEX IF NOT EXISTS actor_sessions_expiry ON {_table} (expires_at, partition_key);
+        DELETE FROM {_schemaTable};
+        INSERT INTO {_schemaTable} (version) VALUES (3);
+        """;
 
     private string ItemsTableSql() => $"""
         CREATE TABLE IF NOT EXISTS {_items} (
@@ -431,8 +526,53 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
         await Execute(connection, $"""
             CLOSE actor_sessions_v1;
             ALTER TABLE {_table} DROP COLUMN data;
-            DELETE FROM {_schemaTable};
-            INSERT INTO {_schemaTable} (version) VALUES (2);
+            """, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Version 2 had no partition keys: the column is added, filled through a cursor in chunks (the key is
+    /// computed here: SQL has no function for it), made <c>NOT NULL</c> and indexed, in the transaction of
+    /// <see cref="InitializeAsync"/>. The expiry index gains the partition key.
+    /// </summary>
+    private async Task MigrateFromVersion2(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await Execute(connection, $"""
+            ALTER TABLE {_table} ADD COLUMN partition_key bigint;
+            DECLARE actor_sessions_v2 NO SCROLL CURSOR FOR SELECT id FROM {_table};
+            """, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var ids = new List<string>(MigrationChunk);
+            await using (var fetch = new NpgsqlCommand($"FETCH {MigrationChunk} FROM actor_sessions_v2", connection))
+            await using (var reader = await fetch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    ids.Add(reader.GetString(0));
+                }
+            }
+
+            if (ids.Count > 0)
+            {
+                await using var update = new NpgsqlCommand(
+                    $"UPDATE {_table} AS s SET partition_key = u.partition_key FROM unnest($1, $2) AS u (id, partition_key) WHERE s.id = u.id",
+                    connection);
+                update.Parameters.Add(Texts([.. ids]));
+                update.Parameters.Add(Longs([.. ids.Select(SessionPartitionKey.Of)]));
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (ids.Count < MigrationChunk)
+            {
+                break;
+            }
+        }
+
+        await Execute(connection, $"""
+            CLOSE actor_sessions_v2;
+            ALTER TABLE {_table} ALTER COLUMN partition_key SET NOT NULL;
+            DROP INDEX IF EXISTS {_schema}.actor_sessions_expires_at;
+            {IndexesAndVersionSql()}
             """, cancellationToken).ConfigureAwait(false);
     }
 

@@ -16,50 +16,48 @@ namespace ActorSessions.Sqlite;
 /// stamps, a touch only the stamps (<see cref="AcceptsItemChanges"/>).
 /// </summary>
 /// <remarks>
-/// Table <c>actor_sessions</c>: <c>id</c> (key), <c>created_at</c>, <c>last_modified</c>, <c>version</c>,
-/// <c>expires_at</c> (indexed); times are UTC ticks (100 ns since 0001-01-01). Table
-/// <c>actor_session_items</c>: <c>session_id</c>, <c>key</c> (its UTF-8 bytes), <c>value</c>, keyed by
-/// (<c>session_id</c>, <c>key</c>). Both are <c>WITHOUT ROWID</c>, so reading them in id order is
-/// sequential. Table <c>actor_session_partitions</c>: <c>partition</c> (key), <c>epoch</c>, the fence of
-/// <see cref="IFencedSessionStore"/>; a fenced commit reads it in its write transaction, which is exclusive
-/// (<c>BEGIN IMMEDIATE</c>) across every connection to the file, so a take cannot interleave with it. The
-/// schema version is SQLite's <c>user_version</c>; a version 1 database (one <c>data</c> blob a session) is
-/// converted in place by <see cref="InitializeAsync"/>, and a version 2 database from before fencing gets the
-/// partitions table added (an added table needs no new version).
+/// Table <c>actor_sessions</c>: <c>partition_key</c> (<see cref="SessionPartitionKey"/>), <c>id</c>,
+/// keyed by both, <c>created_at</c>, <c>last_modified</c>, <c>version</c>, <c>expires_at</c> (indexed); times
+/// are UTC ticks (100 ns since 0001-01-01). Table <c>actor_session_items</c>: <c>partition_key</c>,
+/// <c>session_id</c>, <c>key</c> (its UTF-8 bytes), <c>value</c>, keyed by (<c>partition_key</c>,
+/// <c>session_id</c>, <c>key</c>). Both are <c>WITHOUT ROWID</c>, so each is stored in partition-key order:
+/// a partition's rows are one contiguous run of each table, and reading them is sequential. Table
+/// <c>actor_session_partitions</c>: <c>partition</c> (key), <c>epoch</c>, the fence of
+/// <see cref="IFencedSessionStore"/>; a fenced commit or cleanup reads it in its write transaction, which is
+/// exclusive (<c>BEGIN IMMEDIATE</c>) across every connection to the file, so a take cannot interleave with
+/// it. The schema version is SQLite's <c>user_version</c>; <see cref="InitializeAsync"/> converts a version 1
+/// database (one <c>data</c> blob a session) and a version 2 database (no partition keys) in place, and adds
+/// the partitions table to a database from before fencing.
 /// </remarks>
 public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, IDisposable
 {
     /// <summary>The schema version this store writes and reads.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
-    private const string CreateSql = """
-        CREATE TABLE IF NOT EXISTS actor_sessions (
-            id TEXT NOT NULL PRIMARY KEY,
-            created_at INTEGER NOT NULL,
-            last_modified INTEGER NOT NULL,
-            version INTEGER NOT NULL,
-            expires_at INTEGER NOT NULL) WITHOUT ROWID;
+    // The expiry index needs no partition key of its own: an index of a WITHOUT ROWID table holds the
+    // table's key, so a partition's cleanup filters on it inside the index.
+    private const string IndexAndVersionSql = """
         CREATE INDEX IF NOT EXISTS actor_sessions_expires_at ON actor_sessions (expires_at);
-        CREATE TABLE IF NOT EXISTS actor_session_items (
-            session_id TEXT NOT NULL,
-            key BLOB NOT NULL,
-            value BLOB NOT NULL,
-            PRIMARY KEY (session_id, key)) WITHOUT ROWID;
-        PRAGMA user_version = 2;
+        PRAGMA user_version = 3;
         """;
+
+    private const string PartitionKeyFunction = "actor_sessions_partition_key";
 
     private const string PartitionsSql =
         "CREATE TABLE IF NOT EXISTS actor_session_partitions (partition INTEGER PRIMARY KEY, epoch BIGINT NOT NULL)";
 
     private const string UpsertSql =
-        "INSERT INTO actor_sessions (id, created_at, last_modified, version, expires_at) VALUES ($id, $created, $modified, $version, $expires) " +
-        "ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, last_modified = excluded.last_modified, version = excluded.version, expires_at = excluded.expires_at";
+        "INSERT INTO actor_sessions (partition_key, id, created_at, last_modified, version, expires_at) VALUES ($pk, $id, $created, $modified, $version, $expires) " +
+        "ON CONFLICT (partition_key, id) DO UPDATE SET created_at = excluded.created_at, last_modified = excluded.last_modified, version = excluded.version, expires_at = excluded.expires_at";
 
     private const string StampsSql =
-        "UPDATE actor_sessions SET created_at = $created, last_modified = $modified, version = $version, expires_at = $expires WHERE id = $id";
+        "UPDATE actor_sessions SET created_at = $created, last_modified = $modified, version = $version, expires_at = $expires WHERE partition_key = $pk AND id = $id";
 
     private const string SetItemSql =
-        "INSERT INTO actor_session_items (session_id, key, value) VALUES ($id, $key, $value) ON CONFLICT (session_id, key) DO UPDATE SET value = excluded.value";
+        "INSERT INTO actor_session_items (partition_key, session_id, key, value) VALUES ($pk, $id, $key, $value) ON CONFLICT (partition_key, session_id, key) DO UPDATE SET value = excluded.value";
+
+    // Every key: the range of an un-fenced read or cleanup.
+    private static readonly (long First, long Last) AllKeys = (long.MinValue, long.MaxValue);
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -106,9 +104,13 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
             {
                 MigrateFromVersion1(connection, transaction);
             }
+            else if (version == 2)
+            {
+                MigrateFromVersion2(connection, transaction);
+            }
             else if (version < 1)
             {
-                Execute(connection, transaction, CreateSql);
+                Execute(connection, transaction, SessionsTableSql("actor_sessions") + ItemsTableSql("actor_session_items") + IndexAndVersionSql);
             }
 
             Execute(connection, transaction, PartitionsSql);
@@ -189,40 +191,33 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
             using var transaction = connection.BeginTransaction(deferred: false);
             if (fence is var (partition, epoch))
             {
-                using var check = connection.CreateCommand();
-                check.Transaction = transaction;
-                check.CommandText = "SELECT epoch FROM actor_session_partitions WHERE partition = $partition";
-                check.Parameters.AddWithValue("$partition", partition);
-                var current = check.ExecuteScalar() is { } found ? Convert.ToInt64(found, System.Globalization.CultureInfo.InvariantCulture) : 0;
-                if (current != epoch)
-                {
-                    throw new SessionStoreFencedException(partition, epoch, current);
-                }
+                CheckEpoch(connection, transaction, partition, epoch);
             }
 
             using var statements = new WriteStatements(connection, transaction);
             foreach (var write in writes)
             {
+                var pk = SessionPartitionKey.Of(write.Id);
                 if (write.Record is not { } r)
                 {
-                    statements.DeleteItems(write.Id);
-                    statements.DeleteSession(write.Id);
+                    statements.DeleteItems(pk, write.Id);
+                    statements.DeleteSession(pk, write.Id);
                 }
                 else if (write.Items is { } items)
                 {
-                    if (statements.Stamps(r) == 0)
+                    if (statements.Stamps(pk, r) == 0)
                     {
                         throw new InvalidOperationException($"The session {write.Id} has no row in {DatabasePath}, so a change to its keys cannot be written.");
                     }
 
                     foreach (var key in items.Removed)
                     {
-                        statements.RemoveItem(write.Id, StrictUtf8.GetBytes(key));
+                        statements.RemoveItem(pk, write.Id, StrictUtf8.GetBytes(key));
                     }
 
                     foreach (var (key, value) in items.Set)
                     {
-                        statements.SetItem(write.Id, StrictUtf8.GetBytes(key), value);
+                        statements.SetItem(pk, write.Id, StrictUtf8.GetBytes(key), value);
                     }
                 }
                 else
@@ -232,11 +227,11 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
                         throw new InvalidOperationException($"The data of session {write.Id} cannot be written: {error}.");
                     }
 
-                    statements.Upsert(r);
-                    statements.DeleteItems(write.Id);
+                    statements.Upsert(pk, r);
+                    statements.DeleteItems(pk, write.Id);
                     foreach (var (key, value) in data)
                     {
-                        statements.SetItem(write.Id, StrictUtf8.GetBytes(key), value);
+                        statements.SetItem(pk, write.Id, StrictUtf8.GetBytes(key), value);
                     }
                 }
             }
@@ -256,62 +251,85 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<SessionRecord> LoadAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<SessionRecord> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        Load(AllKeys, now, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<SessionRecord> LoadAsync(int partition, int partitions, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Load(SessionPartitionKey.RangeOf(partition, partitions), now, cancellationToken);
+
+    private async IAsyncEnumerable<SessionRecord> Load((long First, long Last) keys, DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         // A connection of its own: in WAL mode it reads a snapshot while commits go on. Both tables are
-        // scanned in key order (NOT INDEXED: the table itself, not the expiry index), so both reads are
-        // sequential, and merged: a session's keys are the run of item rows with its id.
+        // read over the range of partition keys in key order (NOT INDEXED: the table itself, not the expiry
+        // index), so both reads are sequential and touch no other partition's rows, and merged: a
+        // session's keys are the run of item rows with its partition key and id.
         using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var snapshot = connection.BeginTransaction(deferred: true);
         using var sessions = connection.CreateCommand();
         sessions.Transaction = snapshot;
-        sessions.CommandText = "SELECT id, created_at, last_modified, version, expires_at FROM actor_sessions NOT INDEXED WHERE expires_at > $now ORDER BY id";
+        sessions.CommandText =
+            "SELECT partition_key, id, created_at, last_modified, version, expires_at FROM actor_sessions NOT INDEXED " +
+            "WHERE partition_key BETWEEN $first AND $last AND expires_at > $now ORDER BY partition_key, id";
+        sessions.Parameters.AddWithValue("$first", keys.First);
+        sessions.Parameters.AddWithValue("$last", keys.Last);
         sessions.Parameters.AddWithValue("$now", now.UtcTicks);
         using var items = connection.CreateCommand();
         items.Transaction = snapshot;
-        items.CommandText = "SELECT session_id, key, value FROM actor_session_items ORDER BY session_id, key";
+        items.CommandText =
+            "SELECT partition_key, session_id, key, value FROM actor_session_items " +
+            "WHERE partition_key BETWEEN $first AND $last ORDER BY partition_key, session_id, key";
+        items.Parameters.AddWithValue("$first", keys.First);
+        items.Parameters.AddWithValue("$last", keys.Last);
         using var session = await sessions.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         using var item = await items.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var keys = new List<KeyValuePair<byte[], byte[]>>();
-        var itemId = Next(item);
+        var values = new List<KeyValuePair<byte[], byte[]>>();
+        var itemAt = Next(item);
         while (await session.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var id = session.IsDBNull(0) ? string.Empty : Convert.ToString(session.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+            var at = (Key: session.GetInt64(0), Id: Text(session, 1));
 
             // Keys of sessions not loaded (expired) come first in the merge; they are passed over.
-            while (itemId is not null && InKeyOrder(itemId, id) < 0)
+            while (itemAt is { } passed && InKeyOrder(passed, at) < 0)
             {
-                itemId = Next(item);
+                itemAt = Next(item);
             }
 
-            keys.Clear();
+            values.Clear();
             var broken = false;
-            while (itemId is not null && string.Equals(itemId, id, StringComparison.Ordinal))
+            while (itemAt is { } mine && InKeyOrder(mine, at) == 0)
             {
-                if (item.GetValue(1) is byte[] key && item.GetValue(2) is byte[] value)
+                if (item.GetValue(2) is byte[] key && item.GetValue(3) is byte[] value)
                 {
-                    keys.Add(new(key, value));
+                    values.Add(new(key, value));
                 }
                 else
                 {
                     broken = true;
                 }
 
-                itemId = Next(item);
+                itemAt = Next(item);
             }
 
             // A key or value of the wrong type makes data the container refuses (it counts the row as
             // unreadable), never a session with a key missing; so does a key that is not UTF-8.
-            var data = broken ? [] : SessionDataFormat.EncodeUtf8(keys);
-            yield return new SessionRecord(id, data, Stamp(session, 1), Stamp(session, 2), session.IsDBNull(3) ? 0 : session.GetInt64(3), Stamp(session, 4));
+            var data = broken ? [] : SessionDataFormat.EncodeUtf8(values);
+            yield return new SessionRecord(at.Id, data, Stamp(session, 2), Stamp(session, 3), session.IsDBNull(4) ? 0 : session.GetInt64(4), Stamp(session, 5));
         }
     }
 
-    private static string? Next(SqliteDataReader items) =>
-        !items.Read() ? null : items.IsDBNull(0) ? string.Empty : Convert.ToString(items.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+    private static (long Key, string Id)? Next(SqliteDataReader items) =>
+        items.Read() ? (items.GetInt64(0), Text(items, 1)) : null;
+
+    private static string Text(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? string.Empty : Convert.ToString(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+
+    /// <summary>The order of the tables' keys: the partition key, then the id in SQLite's BINARY collation.</summary>
+    private static int InKeyOrder((long Key, string Id) a, (long Key, string Id) b) =>
+        a.Key != b.Key ? a.Key.CompareTo(b.Key) : InKeyOrder(a.Id, b.Id);
 
     /// <summary>
     /// The order of SQLite's BINARY collation (the bytes of UTF-8), which is the order of code points:
@@ -334,36 +352,58 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
     }
 
     /// <inheritdoc />
-    public async Task<int> DeleteExpiredAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    public Task<int> DeleteExpiredAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        DeleteExpired(fence: null, AllKeys, before, limit, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> DeleteExpiredAsync(int partition, int partitions, long epoch, DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        DeleteExpired((partition, epoch), SessionPartitionKey.RangeOf(partition, partitions), before, limit, cancellationToken);
+
+    /// <summary>
+    /// One cleanup transaction over the rows whose partition keys are in <paramref name="keys"/>, fenced by
+    /// <paramref name="fence"/> when it is given (checked first, in the exclusive write transaction, as a commit is).
+    /// </summary>
+    private async Task<int> DeleteExpired((int Partition, long Epoch)? fence, (long First, long Last) keys, DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var connection = Writer();
             using var transaction = connection.BeginTransaction(deferred: false);
+            if (fence is var (partition, epoch))
+            {
+                CheckEpoch(connection, transaction, partition, epoch);
+            }
+
             Execute(connection, transaction, """
-                CREATE TEMP TABLE IF NOT EXISTS actor_sessions_expired (id TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
+                CREATE TEMP TABLE IF NOT EXISTS actor_sessions_expired (partition_key INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (partition_key, id)) WITHOUT ROWID;
                 DELETE FROM temp.actor_sessions_expired;
                 """);
             using (var select = connection.CreateCommand())
             {
+                // By the expiry index, which holds the partition key: the partition's other rows are not read.
                 select.Transaction = transaction;
-                select.CommandText = "INSERT INTO temp.actor_sessions_expired SELECT id FROM actor_sessions WHERE expires_at < $before LIMIT $limit";
+                select.CommandText =
+                    "INSERT INTO temp.actor_sessions_expired SELECT partition_key, id FROM actor_sessions INDEXED BY actor_sessions_expires_at " +
+                    "WHERE expires_at < $before AND partition_key BETWEEN $first AND $last LIMIT $limit";
                 select.Parameters.AddWithValue("$before", before.UtcTicks);
+                select.Parameters.AddWithValue("$first", keys.First);
+                select.Parameters.AddWithValue("$last", keys.Last);
                 select.Parameters.AddWithValue("$limit", limit);
                 select.ExecuteNonQuery();
             }
 
-            Execute(connection, transaction, "DELETE FROM actor_session_items WHERE session_id IN (SELECT id FROM temp.actor_sessions_expired)");
+            Execute(connection, transaction, "DELETE FROM actor_session_items WHERE (partition_key, session_id) IN (SELECT partition_key, id FROM temp.actor_sessions_expired)");
             using var delete = connection.CreateCommand();
             delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM actor_sessions WHERE id IN (SELECT id FROM temp.actor_sessions_expired)";
+            delete.CommandText = "DELETE FROM actor_sessions WHERE (partition_key, id) IN (SELECT partition_key, id FROM temp.actor_sessions_expired)";
             var deleted = delete.ExecuteNonQuery();
             transaction.Commit();
             return deleted;
         }
-        catch
+        catch (Exception e) when (e is not SessionStoreFencedException)
         {
             DropWriter();
             throw;
@@ -371,6 +411,20 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Throws <see cref="SessionStoreFencedException"/> unless <paramref name="partition"/>'s epoch is <paramref name="epoch"/>.</summary>
+    private static void CheckEpoch(SqliteConnection connection, SqliteTransaction transaction, int partition, long epoch)
+    {
+        using var check = connection.CreateCommand();
+        check.Transaction = transaction;
+        check.CommandText = "SELECT epoch FROM actor_session_partitions WHERE partition = $partition";
+        check.Parameters.AddWithValue("$partition", partition);
+        var current = check.ExecuteScalar() is { } found ? Convert.ToInt64(found, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        if (current != epoch)
+        {
+            throw new SessionStoreFencedException(partition, epoch, current);
         }
     }
 
@@ -401,27 +455,35 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
         return ValueTask.CompletedTask;
     }
 
+    private static string SessionsTableSql(string name) => $"""
+        CREATE TABLE IF NOT EXISTS {name} (
+            partition_key INTEGER NOT NULL,
+            id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            last_modified INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            PRIMARY KEY (partition_key, id)) WITHOUT ROWID;
+        """;
+
+    private static string ItemsTableSql(string name) => $"""
+        CREATE TABLE IF NOT EXISTS {name} (
+            partition_key INTEGER NOT NULL,
+            session_id TEXT NOT NULL,
+            key BLOB NOT NULL,
+            value BLOB NOT NULL,
+            PRIMARY KEY (partition_key, session_id, key)) WITHOUT ROWID;
+        """;
+
     /// <summary>
     /// Version 1 kept each session's keys in one <c>data</c> blob: each row becomes its stamps and a row a
-    /// key, in the same transaction. A row whose blob cannot be decoded (which the container would treat
-    /// as no session) is not carried over.
+    /// key, in the same transaction, straight into the current schema. A row whose blob cannot be decoded
+    /// (which the container would treat as no session) is not carried over.
     /// </summary>
     private static void MigrateFromVersion1(SqliteConnection connection, SqliteTransaction transaction)
     {
-        Execute(connection, transaction, """
-            CREATE TABLE actor_sessions_v2 (
-                id TEXT NOT NULL PRIMARY KEY,
-                created_at INTEGER NOT NULL,
-                last_modified INTEGER NOT NULL,
-                version INTEGER NOT NULL,
-                expires_at INTEGER NOT NULL) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS actor_session_items (
-                session_id TEXT NOT NULL,
-                key BLOB NOT NULL,
-                value BLOB NOT NULL,
-                PRIMARY KEY (session_id, key)) WITHOUT ROWID;
-            """);
-        using (var statements = new WriteStatements(connection, transaction, sessions: "actor_sessions_v2"))
+        Execute(connection, transaction, SessionsTableSql("actor_sessions_v3") + ItemsTableSql("actor_session_items"));
+        using (var statements = new WriteStatements(connection, transaction, sessions: "actor_sessions_v3"))
         using (var read = connection.CreateCommand())
         {
             read.Transaction = transaction;
@@ -435,21 +497,40 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
                     continue;
                 }
 
-                var id = Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
-                statements.Upsert(new SessionRecord(id, [], Stamp(reader, 2), Stamp(reader, 3), reader.IsDBNull(4) ? 0 : reader.GetInt64(4), Stamp(reader, 5)));
+                var id = Text(reader, 0);
+                var pk = SessionPartitionKey.Of(id);
+                statements.Upsert(pk, new SessionRecord(id, [], Stamp(reader, 2), Stamp(reader, 3), reader.IsDBNull(4) ? 0 : reader.GetInt64(4), Stamp(reader, 5)));
                 foreach (var (key, value) in items)
                 {
-                    statements.SetItem(id, StrictUtf8.GetBytes(key), value);
+                    statements.SetItem(pk, id, StrictUtf8.GetBytes(key), value);
                 }
             }
         }
 
         Execute(connection, transaction, """
             DROP TABLE actor_sessions;
-            ALTER TABLE actor_sessions_v2 RENAME TO actor_sessions;
-            CREATE INDEX actor_sessions_expires_at ON actor_sessions (expires_at);
-            PRAGMA user_version = 2;
-            """);
+            ALTER TABLE actor_sessions_v3 RENAME TO actor_sessions;
+            """ + IndexAndVersionSql);
+    }
+
+    /// <summary>
+    /// Version 2 kept the rows keyed by id alone: both tables are rebuilt keyed by partition key first, the
+    /// keys computed by a function of this connection, in one statement a table, in the transaction of
+    /// <see cref="InitializeAsync"/>. Every row is carried over as it is.
+    /// </summary>
+    private static void MigrateFromVersion2(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        connection.CreateFunction<string, long>(PartitionKeyFunction, SessionPartitionKey.Of, isDeterministic: true);
+        Execute(connection, transaction, SessionsTableSql("actor_sessions_v3") + ItemsTableSql("actor_session_items_v3") + $"""
+            INSERT INTO actor_sessions_v3 (partition_key, id, created_at, last_modified, version, expires_at)
+                SELECT {PartitionKeyFunction}(id), id, created_at, last_modified, version, expires_at FROM actor_sessions ORDER BY 1, 2;
+            INSERT INTO actor_session_items_v3 (partition_key, session_id, key, value)
+                SELECT {PartitionKeyFunction}(session_id), session_id, key, value FROM actor_session_items ORDER BY 1, 2, 3;
+            DROP TABLE actor_sessions;
+            DROP TABLE actor_session_items;
+            ALTER TABLE actor_sessions_v3 RENAME TO actor_sessions;
+            ALTER TABLE actor_session_items_v3 RENAME TO actor_session_items;
+            """ + IndexAndVersionSql);
     }
 
     private static DateTimeOffset Stamp(SqliteDataReader reader, int ordinal)
@@ -520,27 +601,27 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
 
         public WriteStatements(SqliteConnection connection, SqliteTransaction transaction, string sessions = "actor_sessions")
         {
-            _upsert = Prepare(connection, transaction, UpsertSql.Replace("actor_sessions", sessions, StringComparison.Ordinal), "$id", "$created", "$modified", "$version", "$expires");
-            _stamps = Prepare(connection, transaction, StampsSql, "$id", "$created", "$modified", "$version", "$expires");
-            _deleteSession = Prepare(connection, transaction, "DELETE FROM actor_sessions WHERE id = $id", "$id");
-            _deleteItems = Prepare(connection, transaction, "DELETE FROM actor_session_items WHERE session_id = $id", "$id");
-            _setItem = Prepare(connection, transaction, SetItemSql, "$id", "$key", "$value");
-            _removeItem = Prepare(connection, transaction, "DELETE FROM actor_session_items WHERE session_id = $id AND key = $key", "$id", "$key");
+            _upsert = Prepare(connection, transaction, UpsertSql.Replace("actor_sessions", sessions, StringComparison.Ordinal), "$pk", "$id", "$created", "$modified", "$version", "$expires");
+            _stamps = Prepare(connection, transaction, StampsSql.Replace("actor_sessions", sessions, StringComparison.Ordinal), "$pk", "$id", "$created", "$modified", "$version", "$expires");
+            _deleteSession = Prepare(connection, transaction, $"DELETE FROM {sessions} WHERE partition_key = $pk AND id = $id", "$pk", "$id");
+            _deleteItems = Prepare(connection, transaction, "DELETE FROM actor_session_items WHERE partition_key = $pk AND session_id = $id", "$pk", "$id");
+            _setItem = Prepare(connection, transaction, SetItemSql, "$pk", "$id", "$key", "$value");
+            _removeItem = Prepare(connection, transaction, "DELETE FROM actor_session_items WHERE partition_key = $pk AND session_id = $id AND key = $key", "$pk", "$id", "$key");
         }
 
-        public void Upsert(SessionRecord r) => Run(_upsert, r.Id, r.CreatedAt.UtcTicks, r.LastModified.UtcTicks, r.Version, r.ExpiresAt.UtcTicks);
+        public void Upsert(long pk, SessionRecord r) => Run(_upsert, pk, r.Id, r.CreatedAt.UtcTicks, r.LastModified.UtcTicks, r.Version, r.ExpiresAt.UtcTicks);
 
         /// <summary>Writes the stamps of a row the table holds; returns 0 when it holds none.</summary>
-        public int Stamps(SessionRecord r) => Run(_stamps, r.Id, r.CreatedAt.UtcTicks, r.LastModified.UtcTicks, r.Version, r.ExpiresAt.UtcTicks);
+        public int Stamps(long pk, SessionRecord r) => Run(_stamps, pk, r.Id, r.CreatedAt.UtcTicks, r.LastModified.UtcTicks, r.Version, r.ExpiresAt.UtcTicks);
 
-        public void DeleteSession(string id) => Run(_deleteSession, id);
+        public void DeleteSession(long pk, string id) => Run(_deleteSession, pk, id);
 
-        public void DeleteItems(string id) => Run(_deleteItems, id);
+        public void DeleteItems(long pk, string id) => Run(_deleteItems, pk, id);
 
         // The value's own array, not a copy: SQLite copies it when it binds.
-        public void SetItem(string id, byte[] key, ImmutableArray<byte> value) => Run(_setItem, id, key, ImmutableCollectionsMarshal.AsArray(value)!);
+        public void SetItem(long pk, string id, byte[] key, ImmutableArray<byte> value) => Run(_setItem, pk, id, key, ImmutableCollectionsMarshal.AsArray(value)!);
 
-        public void RemoveItem(string id, byte[] key) => Run(_removeItem, id, key);
+        public void RemoveItem(long pk, string id, byte[] key) => Run(_removeItem, pk, id, key);
 
         public void Dispose()
         {

@@ -5,6 +5,9 @@
 //        [--sessions 1000000] [--postgres "<connection string>"] [--skip-restart]
 //   ... -- --bytes-per-change [--changes 2000]: bytes written to the store per acknowledged one-key change
 //        of a session of 50 keys × 4 KiB, and per touch (BytesPerChange.cs); nothing else runs.
+//   ... -- --recovery-by-partition [--sizes 100000,1000000] [--partitions 1,4] [--rounds 2] [--reuse]: recovery of P
+//        partitions over SQLite, reading the whole table against each partition's key range, side by side
+//        (RecoveryByPartition.cs; --reuse keeps a database filled by an earlier run); nothing else runs.
 //
 // SQLite runs on a file under data/bench (a real disk: /tmp may be a RAM disk, where a sync costs nothing).
 // PostgreSQL runs when --postgres or ACTORSESSIONS_TEST_POSTGRES gives a connection string.
@@ -25,6 +28,14 @@ var postgres = ArgString("--postgres") ?? Environment.GetEnvironmentVariable("AC
 var skipRestart = args.Contains("--skip-restart");
 var folder = Path.GetFullPath(Path.Combine("data", "bench"));
 Directory.CreateDirectory(folder);
+
+if (args.Contains("--recovery-by-partition"))
+{
+    var sizes = (ArgString("--sizes") ?? "100000,1000000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+    var counts = (ArgString("--partitions") ?? "1,4").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+    await RecoveryByPartition.Run(folder, sizes, counts, Arg("--rounds", 2), reuse: args.Contains("--reuse"));
+    return 0;
+}
 
 if (args.Contains("--bytes-per-change"))
 {
@@ -162,22 +173,8 @@ async Task<string> Restart(string storeName, Func<bool, ISessionStore> open, int
     // Fill the store directly: 1M rows as the container writes them (a few keys of data each).
     var store = open(true);
     await store.InitializeAsync(CancellationToken.None);
-    var now = DateTimeOffset.UtcNow;
-    var data = SessionDataCodec.Encode(SessionData.Empty.SetItem("user", [.. "user-12345"u8]).SetItem("cart", [.. "3 books, 1 lamp"u8]));
     var fill = Stopwatch.StartNew();
-    const int chunk = 20_000;
-    for (var start = 0; start < count; start += chunk)
-    {
-        var writes = new List<SessionWrite>(chunk);
-        for (var i = start; i < Math.Min(count, start + chunk); i++)
-        {
-            var touched = now - TimeSpan.FromMilliseconds(count - i);
-            writes.Add(SessionWrite.Upsert(new SessionRecord($"bench{i:D15}", data, touched, touched, 1, touched + TimeSpan.FromMinutes(30))));
-        }
-
-        await store.CommitAsync(writes, CancellationToken.None);
-    }
-
+    await RecoveryByPartition.FillStore(store, count, TimeSpan.FromMinutes(30));
     Console.Error.WriteLine($"{storeName}: filled {count:N0} rows in {fill.Elapsed.TotalSeconds:F1} s");
     if (store is PostgreSqlSessionStore)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Serialization;
 
 namespace ActorSessions;
 
@@ -43,6 +44,31 @@ public sealed class SessionTooLargeException : InvalidOperationException
         Maximum = maximum;
         Attempted = attempted;
     }
+
+    // Akka.Remote sends an exception (the cause of a Status.Failure, and its inner exceptions) as the
+    // fields GetObjectData writes, and rebuilds it on the other node through this constructor, found by
+    // reflection (ExceptionSupport); without it the cause arrives as null. Both members are the legacy
+    // serialization pattern .NET 8 marks obsolete (SYSLIB0051), but they are what Akka 1.5 calls, so
+    // they stay, private where they can be, for that use only.
+#pragma warning disable SYSLIB0051
+    private SessionTooLargeException(SerializationInfo info, StreamingContext context)
+        : base(info, context)
+    {
+        Limit = info.GetString(nameof(Limit)) ?? string.Empty;
+        Maximum = info.GetInt64(nameof(Maximum));
+        Attempted = info.GetInt64(nameof(Attempted));
+    }
+
+    /// <inheritdoc />
+    [Obsolete("The legacy serialization of exceptions; ActorSessions keeps it for Akka.Remote, which sends exceptions this way.", DiagnosticId = "SYSLIB0051")]
+    public override void GetObjectData(SerializationInfo info, StreamingContext context)
+    {
+        base.GetObjectData(info, context);
+        info.AddValue(nameof(Limit), Limit);
+        info.AddValue(nameof(Maximum), Maximum);
+        info.AddValue(nameof(Attempted), Attempted);
+    }
+#pragma warning restore SYSLIB0051
 
     /// <summary>The setting the write would have passed (<c>max-keys-per-session</c>, <c>max-session-bytes</c>, <c>max-memory</c>); empty when not known.</summary>
     public string Limit { get; }

@@ -49,6 +49,9 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
     private bool _recovering;
     private int _recoveryAttempt;
     private bool _cleanupRunning;
+
+    // A cleanup was refused by the fence while a commit was in flight: fenced out once the commit has answered.
+    private SessionStoreFencedException? _fencedWhileCommitting;
     private TimeSpan _backoff;
 
     private long _commits;
@@ -193,6 +196,13 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
             _backoff = _storeSettings.MinBackoff;
             _metrics.Committed(done.Duration, done.Writes);
             Context.Parent.Tell(new JournalCommitted(done.UpTo));
+            if (_fencedWhileCommitting is { } refusedCleanup)
+            {
+                // A cleanup was refused while this commit ran, and the commit landed before the take.
+                FencedOut(refusedCleanup);
+                return;
+            }
+
             StartCommitIfIdle();
             return;
         }
@@ -200,15 +210,18 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         var error = done.Error is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerException! : done.Error;
         if (error is SessionStoreFencedException fencedOut)
         {
-            // Another writer took the partition: this copy is stale and must never write again.
             _failedCommits++;
-            _lastFailure = fencedOut.Message;
-            _queued.Clear();
-            _available = false;
             _metrics.CommitFailed(done.Duration, done.Writes, fencedOut);
-            JournalLog.Fenced(_log, fencedOut.Partition, fencedOut.HeldEpoch, fencedOut.CurrentEpoch);
-            Become(Fenced);
-            Context.Parent.Tell(new JournalFenced(fencedOut));
+            FencedOut(fencedOut);
+            return;
+        }
+
+        if (_fencedWhileCommitting is { } refused)
+        {
+            // The partition was taken meanwhile: not an outage to probe through, the end of this copy.
+            _failedCommits++;
+            _metrics.CommitFailed(done.Duration, done.Writes, error);
+            FencedOut(refused);
             return;
         }
 
@@ -316,11 +329,14 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
                 var chunk = new List<RecoveredSession>(RecoveryChunkSize);
                 var sessions = 0;
                 var unreadable = 0;
-                await foreach (var row in store.LoadAsync(now, cts.Token).ConfigureAwait(false))
+
+                // A fencing store reads the partition's rows only, by their partition keys; any other store
+                // is read whole, and the other partitions' rows passed over here.
+                var rows = fenced is null ? store.LoadAsync(now, cts.Token) : fenced.LoadAsync(partition, partitions, now, cts.Token);
+                await foreach (var row in rows.ConfigureAwait(false))
                 {
-                    if (partitions > 1 && row?.Id is { } rowId && SessionPartitioner.PartitionOf(rowId, partitions) != partition)
+                    if (partitions > 1 && fenced is null && row?.Id is { } rowId && SessionPartitioner.PartitionOf(rowId, partitions) != partition)
                     {
-                        // Another partition's row, in a store the partitions share.
                         continue;
                     }
 
@@ -393,6 +409,21 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         StartCommitIfIdle();
     }
 
+    /// <summary>
+    /// Another writer took the partition (a commit or a cleanup was refused): this copy is stale and must
+    /// never write again. The container undoes what waits for the store and stops serving.
+    /// </summary>
+    private void FencedOut(SessionStoreFencedException error)
+    {
+        _fencedWhileCommitting = null;
+        _lastFailure = error.Message;
+        _queued.Clear();
+        _available = false;
+        JournalLog.Fenced(_log, error.Partition, error.HeldEpoch, error.CurrentEpoch);
+        Become(Fenced);
+        Context.Parent.Tell(new JournalFenced(error));
+    }
+
     /// <summary>Fenced out by another writer of the partition: nothing more is written, ever; the container stops serving.</summary>
     private void Fenced()
     {
@@ -426,7 +457,7 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
 
     private void StartCleanup()
     {
-        if (!_available || _recovering || _cleanupRunning)
+        if (!_available || _recovering || _cleanupRunning || (_fenced is not null && _epoch == 0))
         {
             return;
         }
@@ -436,6 +467,10 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         var before = _time.GetUtcNow() - _storeSettings.CleanupGrace;
         var limit = _storeSettings.CleanupBatchSize;
         var timeout = _storeSettings.CommitTimeout;
+
+        // A fencing store cleans the partition's rows only, under the epoch: a stale copy deletes nothing.
+        var fenced = _fenced;
+        var (partition, partitions, epoch) = (_partition, _partitions, _epoch);
         Task.Run(async () =>
         {
             var total = 0;
@@ -445,7 +480,9 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
                 do
                 {
                     using var cts = new CancellationTokenSource(timeout);
-                    deleted = await store.DeleteExpiredAsync(before, limit, cts.Token).ConfigureAwait(false);
+                    deleted = fenced is null
+                        ? await store.DeleteExpiredAsync(before, limit, cts.Token).ConfigureAwait(false)
+                        : await fenced.DeleteExpiredAsync(partition, partitions, epoch, before, limit, cts.Token).ConfigureAwait(false);
                     total += deleted;
                 }
                 while (deleted >= limit);
@@ -462,6 +499,23 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
     private void OnCleanupDone(CleanupDone done)
     {
         _cleanupRunning = false;
+        if (done.Error is SessionStoreFencedException fencedOut)
+        {
+            JournalLog.CleanupFailed(_log, fencedOut.Message);
+            if (_committing)
+            {
+                // The commit in flight landed before the take or is refused too: its answer says which,
+                // and the journal is fenced out once it has come.
+                _fencedWhileCommitting = fencedOut;
+                _queued.Clear();
+                _available = false;
+                return;
+            }
+
+            FencedOut(fencedOut);
+            return;
+        }
+
         if (done.Error is { } error)
         {
             JournalLog.CleanupFailed(_log, error.Message);

@@ -1,3 +1,5 @@
+using System.Runtime.Serialization;
+
 namespace ActorSessions;
 
 /// <summary>
@@ -28,4 +30,16 @@ public sealed class SessionStoreUnavailableException : Exception
         : base(message, innerException)
     {
     }
+
+    // Akka.Remote sends an exception (the cause of a Status.Failure, and its inner exceptions) as the
+    // fields GetObjectData writes, and rebuilds it on the other node through this constructor, found by
+    // reflection (ExceptionSupport); without it the cause arrives as null. It is the legacy
+    // serialization pattern .NET 8 marks obsolete (SYSLIB0051), but they are what Akka 1.5 calls, so it
+    // stays, private, for that use only.
+#pragma warning disable SYSLIB0051
+    private SessionStoreUnavailableException(SerializationInfo info, StreamingContext context)
+        : base(info, context)
+    {
+    }
+#pragma warning restore SYSLIB0051
 }

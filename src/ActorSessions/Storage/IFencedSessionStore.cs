@@ -9,6 +9,11 @@ namespace ActorSessions.Storage;
 /// The epochs are kept in the store itself, beside the sessions, so the check and the writes are one
 /// transaction: no writer can be told its commit landed after another writer took the partition. The
 /// un-fenced <see cref="ISessionStore.CommitAsync"/> stays for callers that do not fence; it ignores epochs.
+/// Each row carries its <see cref="SessionPartitionKey"/>, so a partition's recovery
+/// (<see cref="LoadAsync(int, int, DateTimeOffset, CancellationToken)"/>) and cleanup
+/// (<see cref="DeleteExpiredAsync(int, int, long, DateTimeOffset, int, CancellationToken)"/>) read only its own
+/// rows, whatever the partition count: the un-fenced <see cref="ISessionStore.LoadAsync"/> and
+/// <see cref="ISessionStore.DeleteExpiredAsync"/> still cover every row.
 /// </remarks>
 public interface IFencedSessionStore : ISessionStore
 {
@@ -33,4 +38,30 @@ public interface IFencedSessionStore : ISessionStore
     /// <param name="cancellationToken">Cancels the commit.</param>
     /// <exception cref="SessionStoreFencedException">The partition's epoch is no longer <paramref name="epoch"/>: another writer took it.</exception>
     Task CommitAsync(int partition, long epoch, IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ISessionStore.LoadAsync"/>, for the rows of partition <paramref name="partition"/> of
+    /// <paramref name="partitions"/> only (<see cref="SessionPartitioner.PartitionOf(string, int)"/>), read by
+    /// their <see cref="SessionPartitionKey"/> so that the other partitions' rows are not read at all.
+    /// </summary>
+    /// <param name="partition">The partition to read.</param>
+    /// <param name="partitions">How many partitions there are now; rows written under another count are found by the partition they hash to now.</param>
+    /// <param name="now">Rows that have expired at this time are left out.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    IAsyncEnumerable<SessionRecord> LoadAsync(int partition, int partitions, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ISessionStore.DeleteExpiredAsync"/>, for the rows of partition <paramref name="partition"/>
+    /// of <paramref name="partitions"/> only, in the same transaction as a check that the partition's epoch
+    /// is still <paramref name="epoch"/>: a stale copy of the partition deletes nothing.
+    /// </summary>
+    /// <param name="partition">The partition to clean.</param>
+    /// <param name="partitions">How many partitions there are now.</param>
+    /// <param name="epoch">The epoch <see cref="TakePartitionAsync"/> returned to this writer.</param>
+    /// <param name="before">Rows that expired before this time are deleted.</param>
+    /// <param name="limit">The most rows one call deletes (at least 1).</param>
+    /// <param name="cancellationToken">Cancels the cleanup.</param>
+    /// <returns>How many rows were deleted; the caller calls again while it is <paramref name="limit"/>.</returns>
+    /// <exception cref="SessionStoreFencedException">The partition's epoch is no longer <paramref name="epoch"/>: nothing was deleted.</exception>
+    Task<int> DeleteExpiredAsync(int partition, int partitions, long epoch, DateTimeOffset before, int limit, CancellationToken cancellationToken);
 }

@@ -15,8 +15,47 @@ public sealed class PostgreSqlSessionStoreSpec : SessionStoreContract
     protected override Task SetSchemaVersion(int version) =>
         TestPostgres.Execute($"UPDATE \"{_schema}\".actor_sessions_schema SET version = {version}");
 
-    protected override Task DropPartitionsTable() =>
-        TestPostgres.Execute($"DROP TABLE \"{_schema}\".actor_session_partitions");
+    protected override async Task<ISessionStore> OpenVersion2Store(IReadOnlyList<SessionRecord> rows, bool withPartitionsTable)
+    {
+        var schema = _version2Schema = TestPostgres.NewSchema();
+        await TestPostgres.Execute($"""
+            CREATE SCHEMA "{schema}";
+            CREATE TABLE "{schema}".actor_sessions_schema (version integer NOT NULL);
+            INSERT INTO "{schema}".actor_sessions_schema VALUES (2);
+            CREATE TABLE "{schema}".actor_sessions (
+                id text PRIMARY KEY,
+                created_at bigint NOT NULL,
+                last_modified bigint NOT NULL,
+                version bigint NOT NULL,
+                expires_at bigint NOT NULL);
+            CREATE INDEX actor_sessions_expires_at ON "{schema}".actor_sessions (expires_at);
+            CREATE TABLE "{schema}".actor_session_items (
+                session_id text NOT NULL,
+                key bytea NOT NULL,
+                value bytea NOT NULL,
+                PRIMARY KEY (session_id, key));
+            """);
+        if (withPartitionsTable)
+        {
+            await TestPostgres.Execute($"CREATE TABLE \"{schema}\".actor_session_partitions (partition integer PRIMARY KEY, epoch bigint NOT NULL); INSERT INTO \"{schema}\".actor_session_partitions VALUES (0, 4);");
+        }
+
+        foreach (var row in rows)
+        {
+            await TestPostgres.Execute(
+                $"INSERT INTO \"{schema}\".actor_sessions VALUES ('{row.Id}', {row.CreatedAt.UtcTicks}, {row.LastModified.UtcTicks}, {row.Version}, {row.ExpiresAt.UtcTicks})");
+            Assert.True(SessionDataFormat.TryDecode(row.Data, out var data, out _));
+            foreach (var (key, value) in data)
+            {
+                await TestPostgres.Execute(
+                    $"INSERT INTO \"{schema}\".actor_session_items VALUES ('{row.Id}', '\\x{Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(key))}', '\\x{Convert.ToHexString(value.AsSpan())}')");
+            }
+        }
+
+        return new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = TestPostgres.ConnectionString, Schema = schema });
+    }
+
+    private string? _version2Schema;
 
     protected override async Task<ISessionStore> OpenVersion1Store(IReadOnlyList<SessionRecord> rows)
     {
@@ -53,6 +92,11 @@ public sealed class PostgreSqlSessionStoreSpec : SessionStoreContract
         if (_version1Schema is { } old)
         {
             await TestPostgres.DropSchema(old);
+        }
+
+        if (_version2Schema is { } older)
+        {
+            await TestPostgres.DropSchema(older);
         }
     }
 

@@ -98,14 +98,15 @@ public sealed class SqliteFaultSpec : IDisposable
             using var insert = connection.CreateCommand();
             var now = DateTimeOffset.UtcNow.UtcTicks;
             var expires = DateTimeOffset.UtcNow.AddHours(1).UtcTicks;
+            // Rows as the store keeps them: keyed by partition key first (schema 3).
             insert.CommandText = $"""
-                INSERT INTO actor_sessions VALUES ('BadDataBadDataBadDat', {now}, {now}, 1, {expires});
-                INSERT INTO actor_session_items VALUES ('BadDataBadDataBadDat', X'FFFE', X'00');
-                INSERT INTO actor_sessions VALUES ('TextDataTextDataText', {now}, {now}, 1, {expires});
-                INSERT INTO actor_session_items VALUES ('TextDataTextDataText', X'6B', 'not bytes');
-                INSERT INTO actor_sessions VALUES ('bad id with spaces!!', {now}, {now}, 1, {expires});
-                INSERT INTO actor_sessions VALUES ('GoodGoodGoodGoodGood', {now}, {now}, 1, {expires});
-                INSERT INTO actor_session_items VALUES ('GoodGoodGoodGoodGood', X'6B', X'76');
+                INSERT INTO actor_sessions VALUES ({SessionPartitionKey.Of("BadDataBadDataBadDat")}, 'BadDataBadDataBadDat', {now}, {now}, 1, {expires});
+                INSERT INTO actor_session_items VALUES ({SessionPartitionKey.Of("BadDataBadDataBadDat")}, 'BadDataBadDataBadDat', X'FFFE', X'00');
+                INSERT INTO actor_sessions VALUES ({SessionPartitionKey.Of("TextDataTextDataText")}, 'TextDataTextDataText', {now}, {now}, 1, {expires});
+                INSERT INTO actor_session_items VALUES ({SessionPartitionKey.Of("TextDataTextDataText")}, 'TextDataTextDataText', X'6B', 'not bytes');
+                INSERT INTO actor_sessions VALUES ({SessionPartitionKey.Of("bad id with spaces!!")}, 'bad id with spaces!!', {now}, {now}, 1, {expires});
+                INSERT INTO actor_sessions VALUES ({SessionPartitionKey.Of("GoodGoodGoodGoodGood")}, 'GoodGoodGoodGoodGood', {now}, {now}, 1, {expires});
+                INSERT INTO actor_session_items VALUES ({SessionPartitionKey.Of("GoodGoodGoodGoodGood")}, 'GoodGoodGoodGoodGood', X'6B', X'76');
                 """;
             insert.ExecuteNonQuery();
         }

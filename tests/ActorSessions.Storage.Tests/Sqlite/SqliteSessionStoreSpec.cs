@@ -23,14 +23,59 @@ public sealed class SqliteSessionStoreSpec : SessionStoreContract
         return Task.CompletedTask;
     }
 
-    protected override Task DropPartitionsTable()
+    protected override Task<ISessionStore> OpenVersion2Store(IReadOnlyList<SessionRecord> rows, bool withPartitionsTable)
     {
-        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "DROP TABLE actor_session_partitions";
-        command.ExecuteNonQuery();
-        return Task.CompletedTask;
+        var path = _dir.File("version2.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            connection.Open();
+            using (var create = connection.CreateCommand())
+            {
+                create.CommandText = """
+                    PRAGMA journal_mode = WAL;
+                    CREATE TABLE actor_sessions (
+                        id TEXT NOT NULL PRIMARY KEY,
+                        created_at INTEGER NOT NULL,
+                        last_modified INTEGER NOT NULL,
+                        version INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL) WITHOUT ROWID;
+                    CREATE INDEX actor_sessions_expires_at ON actor_sessions (expires_at);
+                    CREATE TABLE actor_session_items (
+                        session_id TEXT NOT NULL,
+                        key BLOB NOT NULL,
+                        value BLOB NOT NULL,
+                        PRIMARY KEY (session_id, key)) WITHOUT ROWID;
+                    PRAGMA user_version = 2;
+                    """ + (withPartitionsTable
+                    ? "CREATE TABLE actor_session_partitions (partition INTEGER PRIMARY KEY, epoch BIGINT NOT NULL); INSERT INTO actor_session_partitions VALUES (0, 4);"
+                    : string.Empty);
+                create.ExecuteNonQuery();
+            }
+
+            foreach (var row in rows)
+            {
+                using var insert = connection.CreateCommand();
+                insert.CommandText = "INSERT INTO actor_sessions VALUES ($id, $created, $modified, $version, $expires)";
+                insert.Parameters.AddWithValue("$id", row.Id);
+                insert.Parameters.AddWithValue("$created", row.CreatedAt.UtcTicks);
+                insert.Parameters.AddWithValue("$modified", row.LastModified.UtcTicks);
+                insert.Parameters.AddWithValue("$version", row.Version);
+                insert.Parameters.AddWithValue("$expires", row.ExpiresAt.UtcTicks);
+                insert.ExecuteNonQuery();
+                Assert.True(SessionDataFormat.TryDecode(row.Data, out var data, out _));
+                foreach (var (key, value) in data)
+                {
+                    using var item = connection.CreateCommand();
+                    item.CommandText = "INSERT INTO actor_session_items VALUES ($id, $key, $value)";
+                    item.Parameters.AddWithValue("$id", row.Id);
+                    item.Parameters.AddWithValue("$key", System.Text.Encoding.UTF8.GetBytes(key));
+                    item.Parameters.AddWithValue("$value", value.ToArray());
+                    item.ExecuteNonQuery();
+                }
+            }
+        }
+
+        return Task.FromResult<ISessionStore>(new SqliteSessionStore(new SqliteSessionStoreOptions { Path = path }));
     }
 
     protected override Task<ISessionStore> OpenVersion1Store(IReadOnlyList<SessionRecord> rows)
@@ -88,7 +133,24 @@ public sealed class SqliteSessionStoreSpec : SessionStoreContract
     }
 
     [Fact]
-    public void Both_tables_are_keyed_by_session_id_without_rowid()
+    public void Both_tables_are_keyed_by_partition_key_first_so_a_partitions_rows_are_one_run()
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info('actor_sessions') WHERE pk > 0 ORDER BY pk); " +
+            "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info('actor_session_items') WHERE pk > 0 ORDER BY pk);";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        Assert.Equal("partition_key,id", reader.GetString(0));
+        reader.NextResult();
+        reader.Read();
+        Assert.Equal("partition_key,session_id,key", reader.GetString(0));
+    }
+
+    [Fact]
+    public void Both_tables_are_without_rowid_at_the_current_schema_version()
     {
         using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false");
         connection.Open();

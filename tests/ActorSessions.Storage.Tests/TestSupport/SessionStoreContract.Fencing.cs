@@ -6,12 +6,6 @@ namespace ActorSessions.Storage.Tests.TestSupport;
 /// <summary>What every <see cref="IFencedSessionStore"/> must do: one writer per partition, by its epoch.</summary>
 public abstract partial class SessionStoreContract
 {
-    /// <summary>
-    /// Turns the database back into a version 2 database as released before fencing: the same schema
-    /// without the partitions table.
-    /// </summary>
-    protected abstract Task DropPartitionsTable();
-
     protected IFencedSessionStore Fenced => (IFencedSessionStore)Store;
 
     private static Task<long> Take(IFencedSessionStore store, int partition) => store.TakePartitionAsync(partition, CancellationToken.None);
@@ -171,28 +165,6 @@ public abstract partial class SessionStoreContract
         finally
         {
             await Close(other);
-        }
-    }
-
-    [Fact]
-    public async Task A_version_2_database_from_before_fencing_gets_the_partitions_table_and_keeps_its_sessions()
-    {
-        await Commit(SessionWrite.Upsert(Whole(Id(1), ("cart", "2 apples"))), SessionWrite.Upsert(Row(Id(2))));
-        await DropPartitionsTable();
-
-        var upgraded = await OpenSecondStore();
-        try
-        {
-            Assert.Equal([Id(1), Id(2)], (await Load()).Select(r => r.Id).Order());
-            var epoch = await Take(upgraded, 0);
-            await Commit(upgraded, 0, epoch, SessionWrite.Upsert(Row(Id(3))));
-
-            Assert.Equal(1, epoch);
-            Assert.Equal(3, (await Load()).Count);
-        }
-        finally
-        {
-            await Close(upgraded);
         }
     }
 }

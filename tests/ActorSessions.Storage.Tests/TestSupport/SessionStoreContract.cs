@@ -286,8 +286,20 @@ public abstract partial class SessionStoreContract : IAsyncLifetime
                 }
             }
 
-            // The converted database is fenced as a new one is.
-            Assert.Equal(1, await ((IFencedSessionStore)old).TakePartitionAsync(0, CancellationToken.None));
+            // The converted database is fenced, and read by partition, as a new one is.
+            var fenced = (IFencedSessionStore)old;
+            Assert.Equal(1, await fenced.TakePartitionAsync(0, CancellationToken.None));
+            var byPartition = new List<string>();
+            for (var p = 0; p < 2; p++)
+            {
+                await foreach (var row in fenced.LoadAsync(p, 2, Now - TimeSpan.FromDays(1), CancellationToken.None))
+                {
+                    Assert.Equal(p, SessionPartitioner.PartitionOf(row.Id, 2));
+                    byPartition.Add(row.Id);
+                }
+            }
+
+            Assert.Equal([Id(1), Id(2), Id(3)], byPartition.Order());
         }
         finally
         {

@@ -17,7 +17,9 @@ public sealed class SessionContainerStoreEffectsSpec : StoreSpecBase
         Sys.EventStream.Subscribe(events.Ref, typeof(SessionCreated));
         Sys.EventStream.Subscribe(events.Ref, typeof(SessionEnded));
         var container = NewContainer();
-        await StoreStats(container);
+
+        // Stats wait for recovery to end (store stats are answered during it): the fault hits the commit only.
+        await Ask<SessionStats>(container, GetSessionStats.Instance);
 
         Store.Fault = new IOException("disk full");
         await AskFails(container, new OpenSession());

@@ -59,6 +59,79 @@ public sealed class SessionContainerStorePartitionSpec : StoreSpecBase
         Assert.Equal(2, saved.Session.Data["k"][0]);
     }
 
+    [Fact]
+    public async Task Over_a_fencing_store_each_partition_recovers_and_cleans_only_its_own_rows_under_its_epoch()
+    {
+        var fenced = new FencedFakeStore(Store);
+        var expired = Enumerable.Range(0, 40).Select(i => Row($"expired-{i}", Start - TimeSpan.FromHours(2))).ToList();
+        foreach (var row in expired)
+        {
+            Store.Put(row);
+        }
+
+        var container = Durable(fenced, Settings(s => s with { Partitions = 2 }));
+        await Ask<SessionsCleanedUp>(container, CleanupSessions.Instance);
+
+        await AwaitAssertAsync(() => Assert.Empty(Store.Rows), TimeSpan.FromSeconds(5));
+        Assert.Equal([(0, 2), (1, 2)], fenced.PartitionLoads.Order());
+        Assert.Equal([(0, 2, 1L), (1, 2, 1L)], fenced.FencedCleanups.Distinct().Order());
+        Assert.Equal(0, fenced.UnfencedCleanups);
+    }
+
+    [Fact]
+    public async Task A_stale_copy_whose_cleanup_is_refused_deletes_nothing_and_then_refuses_every_request()
+    {
+        var fenced = new FencedFakeStore(Store);
+        var stale = Durable(fenced);
+        var session = await OpenNew(stale);
+        var current = Durable(fenced);
+        Assert.Equal(session.Id, (await Ask<SessionFound>(current, new GetSession(session.Id))).Session.Id);
+        var expired = Row("expired-1", Start - TimeSpan.FromHours(2));
+        Store.Put(expired);
+
+        await Ask<SessionsCleanedUp>(stale, CleanupSessions.Instance);
+
+        await AwaitAssertAsync(
+            async () =>
+            {
+                var refused = await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => Ask<SessionFound>(stale, new GetSession(session.Id)));
+                Assert.IsType<SessionStoreFencedException>(refused.InnerException);
+            },
+            TimeSpan.FromSeconds(5));
+        Assert.Equal([(0, 1, 1L)], fenced.FencedCleanups);
+        Assert.Same(expired, Store.Rows[expired.Id]);
+        await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => Ask<SessionSaved>(stale, new UpdateSession(session.Id, SessionData.Empty.SetItem("k", [1]))));
+        Assert.Equal(1, (await Ask<SessionSaved>(current, new UpdateSession(session.Id, SessionData.Empty.SetItem("k", [1])))).Session.Data["k"][0]);
+    }
+
+    [Fact]
+    public async Task A_commit_in_flight_when_the_cleanup_is_refused_is_answered_by_its_own_outcome_before_the_copy_stops()
+    {
+        var fenced = new FencedFakeStore(Store);
+        var stale = Durable(fenced);
+        var session = await OpenNew(stale);
+        Store.HoldCommits();
+
+        // The commit passes the fence and is held; the partition is taken meanwhile, and the stale cleanup refused.
+        var saving = Ask<SessionSaved>(stale, new UpdateSession(session.Id, SessionData.Empty.SetItem("k", [7])));
+        await Store.CommitStarted();
+        var current = Durable(fenced);
+        await Ask<SessionStats>(current, GetSessionStats.Instance);
+        await Ask<SessionsCleanedUp>(stale, CleanupSessions.Instance);
+        await AwaitAssertAsync(() => Assert.Single(fenced.FencedCleanups), TimeSpan.FromSeconds(5));
+        Store.ReleaseCommits();
+
+        // It landed before the take: its writer hears so. Then the copy is fenced out.
+        Assert.Equal(7, (await saving).Session.Data["k"][0]);
+        Assert.Equal(7, Decode(Store.Rows[session.Id])["k"][0]);
+        await AwaitAssertAsync(
+            () => Assert.ThrowsAsync<SessionStoreUnavailableException>(() => Ask<SessionFound>(stale, new GetSession(session.Id))),
+            TimeSpan.FromSeconds(5));
+    }
+
+    private IActorRef Durable(ISessionStore store, SessionSettings settings) =>
+        Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(settings) { TimeProvider = Clock, Store = store, StoreSettings = StoreSettings }));
+
     private IActorRef Durable(ISessionStore store) =>
         Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(Settings()) { TimeProvider = Clock, Store = store, StoreSettings = StoreSettings }));
 }
