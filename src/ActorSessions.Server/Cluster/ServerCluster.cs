@@ -3,7 +3,6 @@ using ActorSessions.Hosting;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ActorSessions.Server.Cluster;
 
@@ -16,6 +15,16 @@ namespace ActorSessions.Server.Cluster;
 internal static class ServerCluster
 {
     public const string Section = "ActorSessions:Cluster";
+
+    /// <summary>The name of the cluster's check in <c>/healthz</c>.</summary>
+    public const string HealthCheckName = "cluster";
+
+    /// <summary>
+    /// Partitions when <c>ActorSessions:Cluster:Partitions</c> is not set: the unit a cluster spreads over its
+    /// nodes, enough for a farm of up to 30 nodes (each holds a partition at least), few enough that a node
+    /// recovering a share of them starts quickly. Every node must use the same number.
+    /// </summary>
+    public const int DefaultPartitions = 30;
 
     /// <summary>Whether the configuration asks for a cluster.</summary>
     public static bool IsEnabled(IConfiguration configuration) =>
@@ -40,26 +49,10 @@ internal static class ServerCluster
             HoconAddMode.Prepend);
         akka.WithRemoting(hostname, port)
             .WithClustering(new ClusterOptions { SeedNodes = seeds.Length > 0 ? seeds : [$"akka.tcp://{SessionServer.ActorSystemName}@{hostname}:{port}"] })
-            .WithActorSessionsCluster(options => Sessions.ServerSessionStore.Use(options, configuration, requirePostgreSql: true));
-    }
-}
-
-/// <summary>Healthy while this node is an Up member of the cluster; the data says which members it sees.</summary>
-internal sealed class ClusterMembershipHealthCheck(Akka.Actor.ActorSystem system) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var cluster = Akka.Cluster.Cluster.Get(system);
-        var state = cluster.State;
-        var data = new Dictionary<string, object>
-        {
-            ["self"] = cluster.SelfAddress.ToString(),
-            ["status"] = cluster.SelfMember.Status.ToString(),
-            ["members"] = state.Members.Count,
-            ["unreachable"] = state.Unreachable.Count,
-        };
-        return Task.FromResult(cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up
-            ? HealthCheckResult.Healthy($"An Up member of a cluster of {state.Members.Count}.", data)
-            : HealthCheckResult.Unhealthy($"Not an Up member of the cluster ({cluster.SelfMember.Status}).", data: data));
+            .WithActorSessionsCluster(options =>
+            {
+                options.Partitions = configuration.GetValue<int?>($"{Section}:Partitions") ?? DefaultPartitions;
+                Sessions.ServerSessionStore.Use(options, configuration, requirePostgreSql: true);
+            });
     }
 }
