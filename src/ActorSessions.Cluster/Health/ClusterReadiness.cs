@@ -48,8 +48,10 @@ internal sealed class ClusterReadiness(ActorSystem system, IRequiredActor<Sessio
         }
 
         var shards = await region.GetAsync(cancellationToken).ConfigureAwait(false);
-        var regions = await RegionsAsync(shards, cancellationToken).ConfigureAwait(false);
+        // The coordinator and every partition are asked at once: a check costs one ProbeTimeout at most.
+        var registered = RegionsAsync(shards, cancellationToken);
         var answers = await Task.WhenAll(Enumerable.Range(0, _partitions).Select(p => ProbeAsync(shards, p, cancellationToken))).ConfigureAwait(false);
+        var regions = await registered.ConfigureAwait(false);
         var selfAddress = cluster.SelfAddress.ToString();
         return report with
         {

@@ -26,6 +26,14 @@ internal static class ServerCluster
     /// </summary>
     public const int DefaultPartitions = 30;
 
+    /// <summary>
+    /// The Split Brain Resolver's <c>stable-after</c> when <c>ActorSessions:Cluster:StableAfter</c> is not set:
+    /// how long membership must be still before an unreachable node is downed and its partitions move. Akka's
+    /// 20 s kept a crashed node's sessions unserved for about 50 s (measured, docs/SCALING.md); a wrong
+    /// decision after a shorter wait costs a node's restart, never a write, since the store fences a stale copy.
+    /// </summary>
+    public static readonly TimeSpan DefaultStableAfter = TimeSpan.FromSeconds(2);
+
     /// <summary>Whether the configuration asks for a cluster.</summary>
     public static bool IsEnabled(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration[$"{Section}:Port"]) || !string.IsNullOrWhiteSpace(configuration[$"{Section}:SeedNodes"]);
@@ -37,7 +45,7 @@ internal static class ServerCluster
         var port = configuration.GetValue<int?>($"{Section}:Port") ?? 4053;
         var seeds = (configuration[$"{Section}:SeedNodes"] ?? string.Empty)
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var stableAfter = configuration.GetValue<TimeSpan?>($"{Section}:StableAfter") ?? TimeSpan.FromSeconds(20);
+        var stableAfter = configuration.GetValue<TimeSpan?>($"{Section}:StableAfter") ?? DefaultStableAfter;
 
         // Keep-majority: after a partition of the network, the side with most nodes stays; the other downs itself.
         akka.AddHocon(
@@ -47,6 +55,13 @@ internal static class ServerCluster
             akka.cluster.split-brain-resolver.stable-after = {(long)stableAfter.TotalMilliseconds}ms
             """,
             HoconAddMode.Prepend);
+
+        // After a node is downed, sharding (and the coordinator's singleton) waits this margin before it starts
+        // the node's partitions elsewhere; without it the margin is stable-after again. The margin is there so
+        // that the other side of a network split has stopped its copies first; here the store's epoch already
+        // refuses every commit of a stale copy (docs/SCALING.md), so a short one is safe. The server's HOCON
+        // can set it (a fallback, not an override).
+        akka.AddHocon("akka.cluster.down-removal-margin = 500ms", HoconAddMode.Append);
         akka.WithRemoting(hostname, port)
             .WithClustering(new ClusterOptions { SeedNodes = seeds.Length > 0 ? seeds : [$"akka.tcp://{SessionServer.ActorSystemName}@{hostname}:{port}"] })
             .WithActorSessionsCluster(options =>

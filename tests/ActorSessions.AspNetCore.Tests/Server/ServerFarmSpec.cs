@@ -92,7 +92,7 @@ public sealed class ServerFarmSpec(ITestOutputHelper output) : IAsyncLifetime
         var survivors = Enumerable.Range(0, 3).Where(n => n != victim).ToArray();
 
         farm.Kill(victim);
-        var servedAgain = await farm.UntilReadyAsync(TimeSpan.FromSeconds(90), survivors);
+        var servedAgain = await farm.UntilReadyAsync(TimeSpan.FromSeconds(60), survivors);
 
         output.WriteLine(
             $"{settings}: SIGKILL of node {victim} (held {held[victim]} of {Partitions} partitions{(victim == 0 ? ", the oldest, with the shard coordinator" : string.Empty)}) " +

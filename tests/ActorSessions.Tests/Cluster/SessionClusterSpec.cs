@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using ActorSessions.Tests.TestSupport;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xunit.Abstractions;
 
 namespace ActorSessions.Tests.Cluster;
@@ -161,6 +162,37 @@ public sealed class SessionClusterSpec(ITestOutputHelper output) : IAsyncLifetim
 
         Assert.All(handled.Replies.Zip(ids), pair => Assert.Equal(pair.Second, Assert.IsType<SessionFound>(pair.First).Session.Id));
         Assert.Equal(50, stats.Count);
+    }
+
+    [Fact]
+    public async Task Stats_per_partition_and_readiness_say_where_every_partition_runs_and_a_crash_makes_the_others_unready_until_its_partitions_are_back()
+    {
+        _cluster = await ClusterOfThree.StartAsync(Partitions);
+        await CreateAsync(_cluster.Fronts[0], 50);
+
+        var report = await _cluster.Fronts[1].Ask<PartitionStatsReport>(GetPartitionStats.Instance, Timeout);
+        var held = await Task.WhenAll(Enumerable.Range(0, 3).Select(_cluster.PartitionsOnAsync));
+        var ready = await Task.WhenAll(Enumerable.Range(0, 3).Select(_cluster.ReadinessAsync));
+
+        Assert.Equal(Enumerable.Range(0, Partitions), report.Partitions.Select(p => p.Partition));
+        Assert.Equal(50, report.Partitions.Sum(p => p.Stats.Count));
+        for (var node = 0; node < 3; node++)
+        {
+            var address = Akka.Cluster.Cluster.Get(_cluster.Systems[node]).SelfAddress.ToString();
+            Assert.Equal(held[node], report.Partitions.Where(p => p.Node == address).Select(p => p.Partition));
+            Assert.Equal(HealthStatus.Healthy, ready[node].Status);
+            Assert.Equal(string.Join(',', held[node]), ready[node].Data["heldPartitions"]);
+            Assert.Equal(3, ready[node].Data["regions"]);
+        }
+
+        await _cluster.CrashAsync(2);
+        var unready = await _cluster.ReadinessAsync(0);
+        await ClusterOfThree.Until(async () => (await _cluster.ReadinessAsync(0)).Status == HealthStatus.Healthy && (await _cluster.ReadinessAsync(1)).Status == HealthStatus.Healthy, TimeSpan.FromSeconds(30), "both other nodes ready again");
+
+        // Until the crashed node is downed and its partitions are started elsewhere, they do not answer.
+        Assert.Equal(HealthStatus.Unhealthy, unready.Status);
+        Assert.Equal(Partitions - held[2].Length, unready.Data["answering"]);
+        Assert.Equal(Partitions, (await _cluster.ReadinessAsync(1)).Data["answering"]);
     }
 
     private static async Task<string[]> CreateAsync(IActorRef front, int count)
