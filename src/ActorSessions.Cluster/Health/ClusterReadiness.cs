@@ -15,8 +15,8 @@ namespace ActorSessions.Cluster.Health;
 /// </summary>
 /// <remarks>
 /// Each partition is asked on its own (<see cref="GetPartitionStats"/> in a <see cref="PartitionEnvelope"/>),
-/// all at once, so one that does not answer costs <see cref="ProbeTimeout"/> once, not once a partition,
-/// and the answer says which partitions answer and where each runs.
+/// all at once and with the coordinator's list of regions, so a check costs <see cref="ProbeTimeout"/> at
+/// most, not once a partition, and the answer says which partitions answer and where each runs.
 /// </remarks>
 internal sealed class ClusterReadiness(ActorSystem system, IRequiredActor<SessionPartitions> region)
 {
@@ -48,7 +48,6 @@ internal sealed class ClusterReadiness(ActorSystem system, IRequiredActor<Sessio
         }
 
         var shards = await region.GetAsync(cancellationToken).ConfigureAwait(false);
-        // The coordinator and every partition are asked at once: a check costs one ProbeTimeout at most.
         var registered = RegionsAsync(shards, cancellationToken);
         var answers = await Task.WhenAll(Enumerable.Range(0, _partitions).Select(p => ProbeAsync(shards, p, cancellationToken))).ConfigureAwait(false);
         var regions = await registered.ConfigureAwait(false);

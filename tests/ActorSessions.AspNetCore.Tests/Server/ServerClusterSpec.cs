@@ -12,8 +12,7 @@ namespace ActorSessions.AspNetCore.Tests.Server;
 /// <summary>The server's cluster mode from .NET configuration (ActorSessions:Cluster:*).</summary>
 public sealed class ServerClusterSpec : IAsyncLifetime
 {
-    // The server's default in cluster mode.
-    private const int Partitions = 30;
+    private const int Partitions = ActorSessions.Server.Cluster.ServerCluster.DefaultPartitions;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("actorsessions-cluster-").FullName;
     private readonly string _schema = TestPostgres.NewSchema();
