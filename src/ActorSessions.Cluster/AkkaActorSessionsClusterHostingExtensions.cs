@@ -57,6 +57,7 @@ public static class AkkaActorSessionsClusterHostingExtensions
         }
 
         AkkaActorSessionsHostingExtensions.AddConfiguration(builder, options);
+        builder.AddSetup(new ActorSessionsClusterSetup(cluster.Role));
 
         // Made by the region's entity factory, once, and used by the front after it: one store per node.
         Node? node = null;
@@ -96,7 +97,4 @@ public static class AkkaActorSessionsClusterHostingExtensions
     }
 
     private sealed record Node(SessionContainerOptions Container, SessionClientSettings Client);
-
-    /// <summary>The registry key of the partitions' shard region.</summary>
-    private sealed class SessionPartitions;
 }

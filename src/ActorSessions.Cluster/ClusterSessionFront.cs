@@ -36,6 +36,7 @@ internal sealed class ClusterSessionFront : ReceiveActor
         Receive<CleanupSessions>(m => FanOut(m, SessionJoins.CleanedUp));
         Receive<AdjustTime>(m => FanOut(m, SessionJoins.TimeAdjusted));
         Receive<GetSessionStats>(m => FanOut(m, SessionJoins.Stats));
+        Receive<GetPartitionStats>(m => FanOut(m, SessionJoins.PartitionStats));
         Receive<FlushSessionStore>(m => FanOut(m, SessionJoins.Flushed));
         Receive<GetSessionStoreStats>(m => FanOut(m, SessionJoins.StoreStats));
     }

@@ -1,11 +1,13 @@
 using ActorSessions.Hosting;
 using ActorSessions.Server.Api;
 using ActorSessions.Server.Cluster;
+using ActorSessions.Server.Health;
 using ActorSessions.Server.Logging;
 using ActorSessions.Server.Pages;
 using ActorSessions.Server.Security;
 using ActorSessions.Server.Sessions;
 using Akka.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace ActorSessions.Server;
@@ -65,7 +67,7 @@ public static class SessionServer
         builder.Services.AddForwardedHeaders(builder.Configuration);
         if (ServerCluster.IsEnabled(builder.Configuration))
         {
-            health.AddCheck<ClusterMembershipHealthCheck>("cluster");
+            health.AddActorSessionsCluster(ServerCluster.HealthCheckName);
         }
 
         var app = builder.Build();
@@ -94,7 +96,7 @@ public static class SessionServer
         // Routing before the sessions: the page's files are short-circuited there and load no session.
         app.UseRouting();
         app.UseActorSessions();
-        app.MapHealthChecks("/healthz");
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportJson.WriteAsync });
         app.MapHomePage();
         app.MapPageAssets();
         app.MapSessionApi();

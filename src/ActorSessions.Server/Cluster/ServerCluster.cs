@@ -3,7 +3,6 @@ using ActorSessions.Hosting;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ActorSessions.Server.Cluster;
 
@@ -17,6 +16,24 @@ internal static class ServerCluster
 {
     public const string Section = "ActorSessions:Cluster";
 
+    /// <summary>The name of the cluster's check in <c>/healthz</c>.</summary>
+    public const string HealthCheckName = "cluster";
+
+    /// <summary>
+    /// Partitions when <c>ActorSessions:Cluster:Partitions</c> is not set: the unit a cluster spreads over its
+    /// nodes, enough for a farm of up to 30 nodes (each holds a partition at least), few enough that a node
+    /// recovering a share of them starts quickly. Every node must use the same number.
+    /// </summary>
+    public const int DefaultPartitions = 30;
+
+    /// <summary>
+    /// The Split Brain Resolver's <c>stable-after</c> when <c>ActorSessions:Cluster:StableAfter</c> is not set:
+    /// how long membership must be still before an unreachable node is downed and its partitions move. Akka's
+    /// 20 s kept a crashed node's sessions unserved for about 50 s (measured, docs/SCALING.md); a wrong
+    /// decision after a shorter wait costs a node's restart, never a write, since the store fences a stale copy.
+    /// </summary>
+    public static readonly TimeSpan DefaultStableAfter = TimeSpan.FromSeconds(2);
+
     /// <summary>Whether the configuration asks for a cluster.</summary>
     public static bool IsEnabled(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration[$"{Section}:Port"]) || !string.IsNullOrWhiteSpace(configuration[$"{Section}:SeedNodes"]);
@@ -28,7 +45,7 @@ internal static class ServerCluster
         var port = configuration.GetValue<int?>($"{Section}:Port") ?? 4053;
         var seeds = (configuration[$"{Section}:SeedNodes"] ?? string.Empty)
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var stableAfter = configuration.GetValue<TimeSpan?>($"{Section}:StableAfter") ?? TimeSpan.FromSeconds(20);
+        var stableAfter = configuration.GetValue<TimeSpan?>($"{Section}:StableAfter") ?? DefaultStableAfter;
 
         // Keep-majority: after a partition of the network, the side with most nodes stays; the other downs itself.
         akka.AddHocon(
@@ -38,28 +55,19 @@ internal static class ServerCluster
             akka.cluster.split-brain-resolver.stable-after = {(long)stableAfter.TotalMilliseconds}ms
             """,
             HoconAddMode.Prepend);
+
+        // After a node is downed, sharding (and the coordinator's singleton) waits this margin before it starts
+        // the node's partitions elsewhere; without it the margin is stable-after again. The margin is there so
+        // that the other side of a network split has stopped its copies first; here the store's epoch already
+        // refuses every commit of a stale copy (docs/SCALING.md), so a short one is safe. The server's HOCON
+        // can set it (a fallback, not an override).
+        akka.AddHocon("akka.cluster.down-removal-margin = 500ms", HoconAddMode.Append);
         akka.WithRemoting(hostname, port)
             .WithClustering(new ClusterOptions { SeedNodes = seeds.Length > 0 ? seeds : [$"akka.tcp://{SessionServer.ActorSystemName}@{hostname}:{port}"] })
-            .WithActorSessionsCluster(options => Sessions.ServerSessionStore.Use(options, configuration, requirePostgreSql: true));
-    }
-}
-
-/// <summary>Healthy while this node is an Up member of the cluster; the data says which members it sees.</summary>
-internal sealed class ClusterMembershipHealthCheck(Akka.Actor.ActorSystem system) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var cluster = Akka.Cluster.Cluster.Get(system);
-        var state = cluster.State;
-        var data = new Dictionary<string, object>
-        {
-            ["self"] = cluster.SelfAddress.ToString(),
-            ["status"] = cluster.SelfMember.Status.ToString(),
-            ["members"] = state.Members.Count,
-            ["unreachable"] = state.Unreachable.Count,
-        };
-        return Task.FromResult(cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up
-            ? HealthCheckResult.Healthy($"An Up member of a cluster of {state.Members.Count}.", data)
-            : HealthCheckResult.Unhealthy($"Not an Up member of the cluster ({cluster.SelfMember.Status}).", data: data));
+            .WithActorSessionsCluster(options =>
+            {
+                options.Partitions = configuration.GetValue<int?>($"{Section}:Partitions") ?? DefaultPartitions;
+                Sessions.ServerSessionStore.Use(options, configuration, requirePostgreSql: true);
+            });
     }
 }

@@ -1,4 +1,5 @@
 using ActorSessions.AspNetCore;
+using ActorSessions.Server.Cluster;
 using ActorSessions.Server.Security;
 using ActorSessions.Server.Sessions;
 
@@ -17,7 +18,8 @@ internal static class HomePage
         {
             var snapshot = await SessionView.VisitAsync(context);
             var stats = await client.GetStatsAsync(context.RequestAborted);
-            return Results.Content(HomePageHtml.Render(snapshot, stats, context.Request.Query["error"]), "text/html; charset=utf-8");
+            var node = await ClusterNode.ReadAsync(context);
+            return Results.Content(HomePageHtml.Render(snapshot, stats, context.Request.Query["error"], node), "text/html; charset=utf-8");
         });
 
         var forms = endpoints.MapGroup("/session").RequireSameOrigin();

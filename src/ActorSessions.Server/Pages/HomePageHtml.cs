@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using ActorSessions.Server.Cluster;
 using ActorSessions.Server.Sessions;
 
 namespace ActorSessions.Server.Pages;
@@ -13,7 +14,11 @@ internal static class HomePageHtml
 {
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
 
-    public static string Render(SessionSnapshot session, SessionStats stats, string? error)
+    /// <param name="session">The visitor's session.</param>
+    /// <param name="stats">The container's figures (in a cluster, the sum over every partition).</param>
+    /// <param name="error">A message to show, from a form that was refused.</param>
+    /// <param name="node">This node, in cluster mode; <see langword="null"/> in a single process.</param>
+    public static string Render(SessionSnapshot session, SessionStats stats, string? error, ClusterNode? node = null)
     {
         var sb = new StringBuilder(4096);
         sb.Append("""
@@ -88,12 +93,37 @@ internal static class HomePageHtml
         sb.Append("""
               <p class="note" id="stats-updated">Refreshes every 2 seconds.</p>
             </section>
+
+            """);
+        if (node is not null)
+        {
+            Node(sb, node);
+        }
+
+        sb.Append("""
             </main>
             </body>
             </html>
 
             """);
         return sb.ToString();
+    }
+
+    /// <summary>Which node answered the page, and what it holds: the cluster is one set of sessions over several.</summary>
+    private static void Node(StringBuilder sb, ClusterNode node)
+    {
+        sb.Append("<section id=\"node\">\n  <h2>Cluster node</h2>\n  <dl>\n");
+        Stat(sb, "node-address", "Address", node.Address);
+        Stat(sb, "node-status", "Member status", node.Status);
+        var held = node.Held.Count.ToString(CultureInfo.InvariantCulture) + " of " + node.Partitions.ToString(CultureInfo.InvariantCulture);
+        Stat(sb, "node-partitions", "Partitions held", held);
+        sb.Append("  </dl>\n  <p class=\"note\" id=\"node-held\">")
+            .Append(node.Held.Count == 0 ? "This node holds no partition right now." : "Partitions " + Html.Encode(string.Join(", ", node.Held)) + ".")
+            .Append(' ')
+            .Append(node.Answering == node.Partitions
+                ? "Every partition answers."
+                : Html.Encode($"{node.Partitions - node.Answering} of {node.Partitions} partitions do not answer right now (their node may be being replaced)."))
+            .Append("</p>\n</section>\n");
     }
 
     private static void Fact(StringBuilder sb, string id, string value, string caption) =>

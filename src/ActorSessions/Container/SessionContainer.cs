@@ -317,6 +317,9 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             case GetSessionStats:
                 sender.Tell(Stats());
                 return true;
+            case GetPartitionStats:
+                sender.Tell(new PartitionStatsReport([new PartitionStats(_options.Partition ?? 0, NodeAddress(), Stats())]));
+                return true;
             case CleanupSessions:
                 // A cleanup sent with no sender (Tell from outside any actor) has no one to answer.
                 if (!sender.IsNobody() && !sender.Equals(Context.System.DeadLetters))
@@ -508,6 +511,9 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             DataBytes = _book.DataBytes,
         };
     }
+
+    /// <summary>Where this container runs: the actor system's address, with host and port when it has remoting.</summary>
+    private string NodeAddress() => ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString();
 
     // ----- Cleanup -----
 

@@ -31,6 +31,10 @@ internal static class SessionJoins
         };
     }
 
+    /// <summary>Every partition's own entry, in partition order (the answers come in as the partitions reply).</summary>
+    public static object PartitionStats(IReadOnlyList<object> answers) =>
+        new PartitionStatsReport([.. answers.Cast<PartitionStatsReport>().SelectMany(r => r.Partitions).OrderBy(p => p.Partition)]);
+
     public static object Flushed(IReadOnlyList<object> answers) => SessionStoreFlushed.Instance;
 
     public static object StoreStats(IReadOnlyList<object> answers)

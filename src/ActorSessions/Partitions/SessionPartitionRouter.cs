@@ -29,6 +29,7 @@ internal sealed class SessionPartitionRouter : ReceiveActor
         Receive<CleanupSessions>(m => FanOut(m, SessionJoins.CleanedUp));
         Receive<AdjustTime>(m => FanOut(m, SessionJoins.TimeAdjusted));
         Receive<GetSessionStats>(m => FanOut(m, SessionJoins.Stats));
+        Receive<GetPartitionStats>(m => FanOut(m, SessionJoins.PartitionStats));
         Receive<FlushSessionStore>(m => FanOut(m, SessionJoins.Flushed));
         Receive<GetSessionStoreStats>(m => FanOut(m, SessionJoins.StoreStats));
     }

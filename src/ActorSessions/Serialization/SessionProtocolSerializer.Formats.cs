@@ -26,6 +26,7 @@ public sealed partial class SessionProtocolSerializer
         Of<CleanupSessions>("cleanup.1", static (_, _, _) => { }, static (_, _) => CleanupSessions.Instance),
         Of<AdjustTime>("adjust-time.1", static (_, w, m) => w.VarInt(m.Delta.Ticks), static (_, r) => new AdjustTime(new TimeSpan(r.VarInt()))),
         Of<GetSessionStats>("get-stats.1", static (_, _, _) => { }, static (_, _) => GetSessionStats.Instance),
+        Of<GetPartitionStats>("get-part-stats.1", static (_, _, _) => { }, static (_, _) => GetPartitionStats.Instance),
         Of<GetSessionStoreStats>("get-store-stats.1", static (_, _, _) => { }, static (_, _) => GetSessionStoreStats.Instance),
         Of<FlushSessionStore>("flush-store.1", static (_, _, _) => { }, static (_, _) => FlushSessionStore.Instance),
 
@@ -44,6 +45,7 @@ public sealed partial class SessionProtocolSerializer
         Of<SessionsCleanedUp>("cleaned-up.1", static (_, w, m) => { w.VarInt(m.Removed); w.VarInt(m.Remaining); }, static (_, r) => new SessionsCleanedUp(r.VarInt32(), r.VarInt32())),
         Of<TimeAdjusted>("time-adjusted.1", static (_, w, m) => w.VarInt(m.Sessions), static (_, r) => new TimeAdjusted(r.VarInt32())),
         Of<SessionStats>("stats.1", static (_, w, m) => WriteStats(w, m), static (_, r) => ReadStats(r)),
+        Of<PartitionStatsReport>("part-stats.1", static (_, w, m) => WritePartitionStats(w, m), static (_, r) => ReadPartitionStats(r)),
         Of<SessionStoreStats>("store-stats.1", static (_, w, m) => WriteStoreStats(w, m), static (_, r) => ReadStoreStats(r)),
         Of<SessionStoreFlushed>("store-flushed.1", static (_, _, _) => { }, static (_, _) => SessionStoreFlushed.Instance),
 

@@ -209,6 +209,29 @@ public sealed partial class SessionProtocolSerializer
             DataBytes = reader.VarInt(),
         };
 
+    private static void WritePartitionStats(WireWriter writer, PartitionStatsReport report)
+    {
+        writer.VarUInt((ulong)report.Partitions.Count);
+        foreach (var partition in report.Partitions)
+        {
+            writer.VarInt(partition.Partition);
+            writer.String(partition.Node);
+            WriteStats(writer, partition.Stats);
+        }
+    }
+
+    private static PartitionStatsReport ReadPartitionStats(WireReader reader)
+    {
+        // Each entry takes at least a byte for the partition, one for the node and nine for the figures.
+        var partitions = new PartitionStats[reader.Count(11)];
+        for (var i = 0; i < partitions.Length; i++)
+        {
+            partitions[i] = new PartitionStats(reader.VarInt32(), reader.String()!, ReadStats(reader));
+        }
+
+        return new PartitionStatsReport(partitions);
+    }
+
     private static void WriteStoreStats(WireWriter writer, SessionStoreStats stats)
     {
         writer.Bool(stats.HasStore);

@@ -12,6 +12,8 @@ namespace ActorSessions.AspNetCore.Tests.Server;
 /// <summary>The server's cluster mode from .NET configuration (ActorSessions:Cluster:*).</summary>
 public sealed class ServerClusterSpec : IAsyncLifetime
 {
+    private const int Partitions = ActorSessions.Server.Cluster.ServerCluster.DefaultPartitions;
+
     private readonly string _dir = Directory.CreateTempSubdirectory("actorsessions-cluster-").FullName;
     private readonly string _schema = TestPostgres.NewSchema();
     private IDisposable? _serverInUse;
@@ -44,7 +46,7 @@ public sealed class ServerClusterSpec : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_one_node_cluster_over_PostgreSQL_serves_sessions_and_health_reports_its_membership()
+    public async Task A_one_node_cluster_over_PostgreSQL_is_ready_once_every_partition_answers_and_then_serves_sessions()
     {
         var port = FreePort();
         var config = Cluster(port);
@@ -55,30 +57,52 @@ public sealed class ServerClusterSpec : IAsyncLifetime
         {
             using var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = Address(app), Timeout = TimeSpan.FromSeconds(30) };
 
-            // The node is ready once it is an Up member and its partitions answer; bounded.
-            using var ready = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            HttpResponseMessage health;
-            while ((health = await client.GetAsync("/healthz", ready.Token)).StatusCode != HttpStatusCode.OK)
-            {
-                await Task.Delay(100, ready.Token);
-            }
+            // /healthz is 200 only once the node is an Up member, its region registered and every partition answers.
+            var health = await UntilReadyAsync(client);
 
             var put = await client.PutAsync("/api/session/data/colour", new StringContent("blue"));
             var session = JsonDocument.Parse(await client.GetStringAsync("/api/session")).RootElement;
+            var partitions = JsonDocument.Parse(await client.GetStringAsync("/api/stats/partitions")).RootElement.GetProperty("partitions");
+            var page = await client.GetStringAsync("/");
 
+            var self = $"akka.tcp://actor-sessions-server@127.0.0.1:{port}";
+            var cluster = health.GetProperty("checks").GetProperty("cluster");
             Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
             Assert.Equal("blue", session.GetProperty("data").GetProperty("colour").GetString());
             Assert.Equal(1, await TestPostgres.SessionRows(_schema));
-            var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
-            var cluster = report.Entries["cluster"];
-            Assert.Equal(HealthStatus.Healthy, cluster.Status);
-            Assert.Equal($"akka.tcp://actor-sessions-server@127.0.0.1:{port}", cluster.Data["self"]);
-            Assert.Equal(1, cluster.Data["members"]);
+            Assert.Equal("Healthy", cluster.GetProperty("status").GetString());
+            Assert.Equal(self, cluster.GetProperty("data").GetProperty("self").GetString());
+            Assert.Equal("Up", cluster.GetProperty("data").GetProperty("status").GetString());
+            Assert.Equal(1, cluster.GetProperty("data").GetProperty("members").GetInt32());
+            Assert.Equal(Partitions, cluster.GetProperty("data").GetProperty("answering").GetInt32());
+            Assert.Equal(Partitions, cluster.GetProperty("data").GetProperty("held").GetInt32());
+            Assert.Equal(Enumerable.Range(0, Partitions), partitions.EnumerateArray().Select(p => p.GetProperty("partition").GetInt32()));
+            Assert.All(partitions.EnumerateArray(), p => Assert.Equal(self, p.GetProperty("node").GetString()));
+            Assert.Equal(1, partitions.EnumerateArray().Sum(p => p.GetProperty("stats").GetProperty("sessions").GetInt32()));
+            Assert.Contains(self, page, StringComparison.Ordinal);
+            Assert.Contains($"{Partitions} of {Partitions}", page, StringComparison.Ordinal);
         }
         finally
         {
             await app.StopAsync();
             await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Polls <c>/healthz</c> until it is 200 (bounded) and returns its body.</summary>
+    private static async Task<JsonElement> UntilReadyAsync(HttpClient client)
+    {
+        using var ready = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            using var response = await client.GetAsync("/healthz", ready.Token);
+            var body = await response.Content.ReadAsStringAsync(ready.Token);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return JsonDocument.Parse(body).RootElement;
+            }
+
+            await Task.Delay(100, ready.Token);
         }
     }
 

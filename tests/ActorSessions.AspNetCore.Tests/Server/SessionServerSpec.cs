@@ -53,6 +53,7 @@ public sealed class SessionServerSpec(ServerFixture server) : IClassFixture<Serv
             await visitor.GetStringAsync("/"),
             await visitor.GetStringAsync("/api/session"),
             await visitor.GetStringAsync("/api/stats"),
+            await visitor.GetStringAsync("/api/stats/partitions"),
             await visitor.GetStringAsync("/healthz"),
         };
 
@@ -134,14 +135,32 @@ public sealed class SessionServerSpec(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task Stats_per_partition_show_the_one_container_as_partition_0_and_no_cluster_node_on_the_page()
+    {
+        using var visitor = server.Visitor();
+        await visitor.GetStringAsync("/api/session");
+
+        var partitions = (await visitor.GetFromJsonAsync<JsonElement>("/api/stats/partitions")).GetProperty("partitions");
+        var page = await visitor.GetStringAsync("/");
+
+        var only = Assert.Single(partitions.EnumerateArray());
+        Assert.Equal(0, only.GetProperty("partition").GetInt32());
+        Assert.StartsWith("akka://actor-sessions-server", only.GetProperty("node").GetString(), StringComparison.Ordinal);
+        Assert.True(only.GetProperty("stats").GetProperty("created").GetInt64() >= 1);
+        Assert.DoesNotContain("Cluster node", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Healthz_is_healthy_while_the_container_answers()
     {
         using var visitor = server.Visitor();
 
         var response = await visitor.GetAsync("/healthz");
 
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("actor-sessions").GetProperty("status").GetString());
     }
 
     [Fact]

@@ -12,10 +12,26 @@ internal sealed class ChildApp : IAsyncDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
+    // The last lines the child wrote, for a spec to show when the child did not do what it should.
+    private const int TailLines = 40;
+    private readonly Queue<string> _tail = new();
+
     private ChildApp(Process process, Uri address)
     {
         Process = process;
         Address = address;
+    }
+
+    /// <summary>The last lines of the child's standard output and error, oldest first.</summary>
+    public string Tail
+    {
+        get
+        {
+            lock (_tail)
+            {
+                return string.Join('\n', _tail);
+            }
+        }
     }
 
     public Process Process { get; }
@@ -36,13 +52,14 @@ internal sealed class ChildApp : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
+        var app = new ChildApp(process, new Uri($"http://127.0.0.1:{port}"));
 
-        // Read and dropped, so a full pipe never blocks the child.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // Read as it comes, so a full pipe never blocks the child; only the last lines are kept.
+        process.OutputDataReceived += (_, e) => app.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => app.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ChildApp(process, new Uri($"http://127.0.0.1:{port}"));
+        return app;
     }
 
     /// <summary>The first answer to <paramref name="path"/> once the app listens, waiting at most 30 s for it to start.</summary>
@@ -73,7 +90,25 @@ internal sealed class ChildApp : IAsyncDisposable
         Process.Dispose();
     }
 
-    private static int FreePort()
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_tail)
+        {
+            _tail.Enqueue(line);
+            if (_tail.Count > TailLines)
+            {
+                _tail.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>A port no one listens on right now, from the OS.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -8,6 +8,7 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -194,6 +195,13 @@ internal sealed class ClusterOfThree : IAsyncDisposable
         }
     }
 
+    /// <summary>Node <paramref name="node"/>'s readiness check (<c>AddActorSessionsCluster</c>), as its health endpoint would report it.</summary>
+    public async Task<HealthReportEntry> ReadinessAsync(int node)
+    {
+        var report = await _hosts[node]!.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        return report.Entries["actor-sessions-cluster"];
+    }
+
     /// <summary>Terminates node <paramref name="node"/>'s actor system without leaving the cluster: a crash.</summary>
     public async Task CrashAsync(int node)
     {
@@ -272,6 +280,7 @@ internal sealed class ClusterOfThree : IAsyncDisposable
                     }
                 },
                 c => c.StartPartitionsEvery = TimeSpan.FromMilliseconds(250)));
+        builder.Services.AddHealthChecks().AddActorSessionsCluster();
         var host = builder.Build();
         _hosts[i] = host;
         using var start = new CancellationTokenSource(TimeSpan.FromSeconds(20));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using ActorSessions.Tests.TestSupport;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xunit.Abstractions;
 
 namespace ActorSessions.Tests.Cluster;
@@ -50,10 +51,20 @@ public sealed class SessionClusterSpec(ITestOutputHelper output) : IAsyncLifetim
         var ids = await CreateAsync(_cluster.Fronts[0], 300);
         var lost = await _cluster.PartitionsOnAsync(2);
         Assert.NotEmpty(lost);
+        var ready = await Task.WhenAll(Enumerable.Range(0, 3).Select(_cluster.ReadinessAsync));
 
         await _cluster.CrashAsync(2);
+        var unready = await _cluster.ReadinessAsync(0);
         var served = await _cluster.AllPartitionsServedAsync(TimeSpan.FromSeconds(30), 0, 1);
         output.WriteLine($"In memory: {lost.Length} of {Partitions} partitions lost with the node, every partition served again {served.TotalMilliseconds:F0} ms after the crash.");
+        await ClusterOfThree.Until(async () => (await _cluster.ReadinessAsync(1)).Status == HealthStatus.Healthy, TimeSpan.FromSeconds(10), "node 1 ready again");
+
+        // Ready while all were there, each holding its share; not ready while the crashed node's partitions do not answer.
+        Assert.All(ready, r => Assert.Equal(HealthStatus.Healthy, r.Status));
+        Assert.Equal(string.Join(',', lost), ready[2].Data["heldPartitions"]);
+        Assert.Equal(3, ready[0].Data["regions"]);
+        Assert.Equal(HealthStatus.Unhealthy, unready.Status);
+        Assert.Equal(Partitions - lost.Length, unready.Data["answering"]);
 
         // In memory, what the lost partitions held is gone; the others still hold theirs.
         foreach (var id in ids)
@@ -155,9 +166,20 @@ public sealed class SessionClusterSpec(ITestOutputHelper output) : IAsyncLifetim
 
         var handled = await _cluster.Fronts[1].Ask<SessionBatchHandled>(new SessionBatch([.. ids.Select(id => (ISessionRequest)new GetSession(id))]), Timeout);
         var stats = await _cluster.Fronts[2].Ask<SessionStats>(GetSessionStats.Instance, Timeout);
+        var report = await _cluster.Fronts[1].Ask<PartitionStatsReport>(GetPartitionStats.Instance, Timeout);
+        var held = await Task.WhenAll(Enumerable.Range(0, 3).Select(_cluster.PartitionsOnAsync));
 
         Assert.All(handled.Replies.Zip(ids), pair => Assert.Equal(pair.Second, Assert.IsType<SessionFound>(pair.First).Session.Id));
         Assert.Equal(50, stats.Count);
+
+        // Each partition's own figures, and the node it runs on: the one whose region holds it.
+        Assert.Equal(Enumerable.Range(0, Partitions), report.Partitions.Select(p => p.Partition));
+        Assert.Equal(50, report.Partitions.Sum(p => p.Stats.Count));
+        for (var node = 0; node < 3; node++)
+        {
+            var address = Akka.Cluster.Cluster.Get(_cluster.Systems[node]).SelfAddress.ToString();
+            Assert.Equal(held[node], report.Partitions.Where(p => p.Node == address).Select(p => p.Partition));
+        }
     }
 
     /// <summary>Every session is served with its last acknowledged number, or a later one whose answer was lost.</summary>

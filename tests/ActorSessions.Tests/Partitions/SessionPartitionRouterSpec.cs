@@ -103,6 +103,39 @@ public sealed class SessionPartitionRouterSpec : ContainerSpecBase
     }
 
     [Fact]
+    public async Task Stats_per_partition_answer_each_partitions_figures_in_order_and_add_up_to_the_sum()
+    {
+        var container = Partitioned();
+        var ids = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            ids.Add((await OpenNew(container)).Id);
+        }
+
+        var report = await Ask<PartitionStatsReport>(container, GetPartitionStats.Instance);
+        var sum = await Ask<SessionStats>(container, GetSessionStats.Instance);
+
+        Assert.Equal(Enumerable.Range(0, P), report.Partitions.Select(p => p.Partition));
+        Assert.All(report.Partitions, p => Assert.Equal(ids.Count(id => SessionPartitioner.PartitionOf(id, P) == p.Partition), p.Stats.Count));
+        Assert.All(report.Partitions, p => Assert.Equal(((ExtendedActorSystem)Sys).Provider.DefaultAddress.ToString(), p.Node));
+        Assert.Equal(sum.Count, report.Partitions.Sum(p => p.Stats.Count));
+        Assert.Equal(sum.Created, report.Partitions.Sum(p => p.Stats.Created));
+    }
+
+    [Fact]
+    public async Task One_container_answers_stats_per_partition_as_partition_0()
+    {
+        var container = NewContainer(Settings());
+        await OpenNew(container);
+
+        var report = await Ask<PartitionStatsReport>(container, GetPartitionStats.Instance);
+
+        var only = Assert.Single(report.Partitions);
+        Assert.Equal(0, only.Partition);
+        Assert.Equal(1, only.Stats.Count);
+    }
+
+    [Fact]
     public async Task Max_sessions_is_a_total_split_over_the_partitions()
     {
         var container = Partitioned(s => s with { MaxSessions = 40 });

@@ -25,6 +25,7 @@ internal sealed class RandomMessages(int seed)
         () => new AdjustTime(new TimeSpan(Long())),
         () => GetSessionStats.Instance,
         () => GetSessionStoreStats.Instance,
+        () => GetPartitionStats.Instance,
         () => FlushSessionStore.Instance,
         () => new PartitionEnvelope(_random.Next(0, 65_536), _random.Next(3) switch { 0 => Batch(), 1 => CleanupSessions.Instance, _ => Request() }),
         () => new SessionOpened(Session(), Bool()),
@@ -37,7 +38,8 @@ internal sealed class RandomMessages(int seed)
         () => Handled(),
         () => new SessionsCleanedUp(_random.Next(int.MinValue, int.MaxValue), _random.Next()),
         () => new TimeAdjusted(_random.Next()),
-        () => new SessionStats(_random.Next(), Long(), Long(), Long(), Long(), Long(), new TimeSpan(Long()), _random.Next()) { DataBytes = Long() },
+        () => Stats(),
+        () => new PartitionStatsReport([.. Enumerable.Range(0, _random.Next(0, 40)).Select(p => new PartitionStats(p, Text(), Stats()))]),
         () => new SessionStoreStats(Bool(), Bool(), Long(), Long(), Long(), Long(), _random.Next(), _random.Next(), _random.Next(), new TimeSpan(Long()), MaybeNull(Text())),
         () => SessionStoreFlushed.Instance,
         () => new SessionCreated(Id(), Time(), MaybeNull(Id())),
@@ -62,6 +64,9 @@ internal sealed class RandomMessages(int seed)
 
         return SessionData.CreateRange(data);
     }
+
+    private SessionStats Stats() =>
+        new(_random.Next(), Long(), Long(), Long(), Long(), Long(), new TimeSpan(Long()), _random.Next()) { DataBytes = Long() };
 
     private UpdateSession Update() =>
         new(

@@ -72,6 +72,7 @@ public sealed class SessionProtocolSerializerSpec : TestKit
             [typeof(CleanupSessions)] = "cleanup.1",
             [typeof(AdjustTime)] = "adjust-time.1",
             [typeof(GetSessionStats)] = "get-stats.1",
+            [typeof(GetPartitionStats)] = "get-part-stats.1",
             [typeof(GetSessionStoreStats)] = "get-store-stats.1",
             [typeof(FlushSessionStore)] = "flush-store.1",
             [typeof(PartitionEnvelope)] = "partition.1",
@@ -86,6 +87,7 @@ public sealed class SessionProtocolSerializerSpec : TestKit
             [typeof(SessionsCleanedUp)] = "cleaned-up.1",
             [typeof(TimeAdjusted)] = "time-adjusted.1",
             [typeof(SessionStats)] = "stats.1",
+            [typeof(PartitionStatsReport)] = "part-stats.1",
             [typeof(SessionStoreStats)] = "store-stats.1",
             [typeof(SessionStoreFlushed)] = "store-flushed.1",
             [typeof(SessionCreated)] = "created.1",
@@ -311,6 +313,9 @@ public sealed class SessionProtocolSerializerSpec : TestKit
                 var arrived = Assert.IsType<PartitionEnvelope>(actual);
                 Assert.Equal(envelope.Partition, arrived.Partition);
                 AssertSameMessage(envelope.Message, arrived.Message);
+                break;
+            case PartitionStatsReport report:
+                Assert.Equal(report.Partitions, Assert.IsType<PartitionStatsReport>(actual).Partitions);
                 break;
             case SessionBatchHandled handled:
                 AssertSameList(handled.Replies, Assert.IsType<SessionBatchHandled>(actual).Replies);
