@@ -9,6 +9,7 @@ using ActorSessions.Server.Sessions;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ActorSessions.Server;
 
@@ -20,6 +21,9 @@ public static class SessionServer
 {
     /// <summary>The actor system's name.</summary>
     public const string ActorSystemName = "actor-sessions-server";
+
+    // AddActorSessions' default check name.
+    private const string ActorSessionsHealthCheckName = "actor-sessions";
 
     /// <summary>Builds the server; <c>RunAsync</c> starts it and stops it cleanly on Ctrl-C, actor system included.</summary>
     /// <param name="args">Command-line arguments: the usual .NET configuration (<c>--urls</c>, <c>--ActorSessions:Http:MaxKeys=10</c>, ...).</param>
@@ -68,6 +72,17 @@ public static class SessionServer
         if (ServerCluster.IsEnabled(builder.Configuration))
         {
             health.AddActorSessionsCluster(ServerCluster.HealthCheckName);
+
+            // In a farm the store check asks every partition, so while a lost node's partitions move it fails
+            // on every node alike, and so does a shared store that is down: Degraded (200) keeps the nodes in
+            // rotation for the sessions they serve; the cluster check alone keeps a node out until it is ready.
+            builder.Services.Configure<HealthCheckServiceOptions>(o =>
+            {
+                foreach (var registration in o.Registrations.Where(r => r.Name == ActorSessionsHealthCheckName))
+                {
+                    registration.FailureStatus = HealthStatus.Degraded;
+                }
+            });
         }
 
         var app = builder.Build();

@@ -12,8 +12,10 @@ public static class ActorSessionsClusterHealthChecksBuilderExtensions
     /// Adds a check that is Healthy once this node can serve every session: it is an Up member of the
     /// cluster, every Up member's shard region has registered with the coordinator, and every partition
     /// answers. It is Unhealthy, with what is missing, before that (so traffic does not begin while all
-    /// the shards would land on the first nodes) and whenever a partition does not answer (its node was
-    /// lost and another has not taken it over yet). Its data name this node's address and member status,
+    /// the shards would land on the first nodes) and whenever this node is not an Up member; once the node
+    /// has been ready, a partition that does not answer (its node was lost and another has not taken it over
+    /// yet) makes it Degraded, which ASP.NET Core answers 200: the partition is missing on every node alike,
+    /// and this node still serves the rest. Its data name this node's address and member status,
     /// the members, and how many partitions answer and which this node holds.
     /// </summary>
     /// <param name="builder">The application's health checks.</param>

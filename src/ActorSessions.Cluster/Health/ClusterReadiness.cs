@@ -29,6 +29,14 @@ internal sealed class ClusterReadiness(ActorSystem system, IRequiredActor<Sessio
 
     private readonly int _partitions = SessionSettings.Create(system.Settings.Config).Partitions;
     private readonly string? _role = system.Settings.Setup.Get<ActorSessionsClusterSetup>().Value?.Role;
+    private volatile bool _wasReady;
+
+    /// <summary>Whether this node has been ready once since it started: from then on a missing partition degrades it, no more.</summary>
+    public bool WasReady
+    {
+        get => _wasReady;
+        set => _wasReady = value;
+    }
 
     /// <summary>How things stand now.</summary>
     public async Task<ClusterReadinessReport> CheckAsync(CancellationToken cancellationToken)

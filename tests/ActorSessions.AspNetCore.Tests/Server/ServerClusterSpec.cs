@@ -81,6 +81,12 @@ public sealed class ServerClusterSpec : IAsyncLifetime
             Assert.Equal(1, partitions.EnumerateArray().Sum(p => p.GetProperty("stats").GetProperty("sessions").GetInt32()));
             Assert.Contains(self, page, StringComparison.Ordinal);
             Assert.Contains($"{Partitions} of {Partitions}", page, StringComparison.Ordinal);
+
+            // In a farm the store check fails on every node alike (a partition moving, the shared store down):
+            // it degrades the node, and only the cluster check keeps a node that is not ready out of rotation.
+            var checks = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HealthCheckServiceOptions>>().Value.Registrations;
+            Assert.Equal(HealthStatus.Degraded, checks.Single(r => r.Name == "actor-sessions").FailureStatus);
+            Assert.Equal(HealthStatus.Unhealthy, checks.Single(r => r.Name == "cluster").FailureStatus);
         }
         finally
         {

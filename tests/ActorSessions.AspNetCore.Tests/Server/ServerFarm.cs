@@ -71,7 +71,7 @@ internal sealed class ServerFarm : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until every one of <paramref name="nodes"/> answers <c>/healthz</c> with 200 (an Up member, every
+    /// Waits until every one of <paramref name="nodes"/> answers <c>/healthz</c> Healthy (an Up member, every
     /// region registered, every partition answering) and sees exactly those nodes as members. Returns how long
     /// it took until the start of the probe round that found them all ready.
     /// </summary>
@@ -169,8 +169,10 @@ internal sealed class ServerFarm : IAsyncDisposable
                 return (false, body);
             }
 
-            var data = JsonDocument.Parse(body).RootElement.GetProperty("checks").GetProperty("cluster").GetProperty("data");
-            return (data.GetProperty("members").GetInt32() == members, body);
+            // 200 is also Degraded: a node that was ready once and now misses a partition. Ready is Healthy.
+            var report = JsonDocument.Parse(body).RootElement;
+            var data = report.GetProperty("checks").GetProperty("cluster").GetProperty("data");
+            return (report.GetProperty("status").GetString() == "Healthy" && data.GetProperty("members").GetInt32() == members, body);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
