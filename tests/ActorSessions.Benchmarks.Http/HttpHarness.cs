@@ -63,6 +63,14 @@ internal static class HttpHarness
         try
         {
             using var server = await ServerProcess.StartAsync(store.ServeArgs, cancellationToken);
+            if (options.ServerWarmup > TimeSpan.Zero)
+            {
+                foreach (var workload in options.Workloads)
+                {
+                    _ = await CellRunner.RunAsync(server, store.Pid, backend, workload, options.Users.Max(), round, options.ServerWarmup, TimeSpan.FromMilliseconds(100), null, cancellationToken);
+                }
+            }
+
             foreach (var workload in options.Workloads)
             {
                 foreach (var users in options.Users)

@@ -10,6 +10,7 @@ internal sealed record HttpReport(
     DateTimeOffset Finished,
     int ProcessorCount,
     string? LoadAverageAtStart,
+    double ServerWarmupSeconds,
     double WarmupSeconds,
     double Seconds,
     int Rounds,
@@ -44,7 +45,7 @@ internal sealed record HttpReport(
         }).ToArray();
         return new HttpReport(
             options.Mode, started, finished, Environment.ProcessorCount, loadAverage,
-            options.Warmup.TotalSeconds, options.Duration.TotalSeconds, options.Rounds, rows, samples);
+            options.ServerWarmup.TotalSeconds, options.Warmup.TotalSeconds, options.Duration.TotalSeconds, options.Rounds, rows, samples);
     }
 
     private static double? Ratio(double? value, double? baseline) =>

@@ -25,7 +25,7 @@ internal static class HttpReportWriter
         var md = new StringBuilder();
         md.AppendLine(Invariant($"## HTTP: ActorSessions against ASP.NET Core's session ({report.Mode} run)"));
         md.AppendLine();
-        md.AppendLine(Invariant($"{report.Started:yyyy-MM-dd HH:mm}–{report.Finished:HH:mm} UTC, {report.ProcessorCount} cores, load average at start {report.LoadAverageAtStart ?? "?"}; {report.Rounds} interleaved rounds, each cell {report.WarmupSeconds:0.##} s warm-up and {report.Seconds:0.##} s measured; every figure is the median of the rounds (req/s with its range), errors and lost updates are summed over the rounds."));
+        md.AppendLine(Invariant($"{report.Started:yyyy-MM-dd HH:mm}–{report.Finished:HH:mm} UTC, {report.ProcessorCount} cores, load average at start {report.LoadAverageAtStart ?? "?"}; {report.Rounds} interleaved rounds, a fresh server per backend and round warmed up with {report.ServerWarmupSeconds:0.##} s of each workload, each cell {report.WarmupSeconds:0.##} s warm-up and {report.Seconds:0.##} s measured; every figure is the median of the rounds (req/s with its range), errors and lost updates are summed over the rounds."));
         md.AppendLine();
         md.AppendLine("CPU µs/req: the app process's CPU time per request (`/proc/<pid>/stat`); app+store adds the Redis or PostgreSQL server's. Load gen: the load generator's share of the machine's cores. Overhead: the app's CPU per request above the floor's, over ASP.NET Core in memory's.");
         foreach (var workload in report.Rows.Select(r => r.Workload).Distinct())
