@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using ActorSessions.Benchmarks.Http.App;
 using ActorSessions.Benchmarks.Http.Load;
@@ -67,7 +66,7 @@ internal static class HttpHarness
             {
                 foreach (var workload in options.Workloads)
                 {
-                    _ = await CellRunner.RunAsync(server, store.Pid, backend, workload, options.Users.Max(), round, options.ServerWarmup, TimeSpan.FromMilliseconds(100), null, cancellationToken);
+                    _ = await CellRunner.RunAsync(server, store.Pid, backend, workload, options.Users.Max(), round, options.ServerWarmup, TimeSpan.FromMilliseconds(100), cancellationToken);
                 }
             }
 
@@ -75,10 +74,7 @@ internal static class HttpHarness
             {
                 foreach (var users in options.Users)
                 {
-                    var trace = options.TraceDirectory is { } dir
-                        ? (Func<TimeSpan, Task<Func<Task>>>)(d => StartTraceAsync(dir, server.Pid, $"{backend.Key()}-{workload.Key()}-{users}-r{round}", d))
-                        : null;
-                    var sample = await CellRunner.RunAsync(server, store.Pid, backend, workload, users, round, options.Warmup, options.Duration, trace, cancellationToken);
+                    var sample = await CellRunner.RunAsync(server, store.Pid, backend, workload, users, round, options.Warmup, options.Duration, cancellationToken);
                     samples.Add(sample);
                     log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"round {round} {backend.Key(),-25} {workload.Key(),-18} {users,4} users: {sample.RequestsPerSecond,9:N0} req/s, p99 {sample.P99Ms,7:N2} ms, app {sample.AppCpuMicrosPerRequest,6:N1} µs/req, errors {sample.Errors}, lost {sample.LostUpdates?.ToString(CultureInfo.InvariantCulture) ?? "-"}"));
@@ -127,42 +123,6 @@ internal static class HttpHarness
     }
 
     private static ArgumentException Missing(Backend backend, string what) => new($"The backend {backend.Key()} needs {what}.");
-
-    /// <summary>Starts <c>dotnet-trace</c> (a .NET tool on PATH) on the app for the window; returns how to wait for its file.</summary>
-    private static async Task<Func<Task>> StartTraceAsync(string directory, int pid, string name, TimeSpan duration)
-    {
-        Directory.CreateDirectory(directory);
-        var start = new ProcessStartInfo("dotnet-trace") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--profile", "cpu-sampling", "-o", Path.Combine(directory, name + ".nettrace"), "--duration", duration.ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var trace = Process.Start(start) ?? throw new InvalidOperationException("dotnet-trace could not be started.");
-        var output = trace.StandardOutput.ReadToEndAsync();
-        var errors = trace.StandardError.ReadToEndAsync();
-
-        // The session takes a moment to attach; the window starts once it has.
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        return async () =>
-        {
-            try
-            {
-                await trace.WaitForExitAsync().WaitAsync(duration + TimeSpan.FromSeconds(60));
-            }
-            finally
-            {
-                if (!trace.HasExited)
-                {
-                    trace.Kill();
-                }
-
-                trace.Dispose();
-            }
-
-            _ = await output + await errors;
-        };
-    }
 
     private sealed record FreshBackendStore(string[] ServeArgs, int? Pid, Func<Task>? Remove) : IAsyncDisposable
     {

@@ -48,9 +48,6 @@ internal sealed record HttpHarnessOptions
     /// <summary>Where SQLite's files go: a real disk (a RAM disk would make its syncs free), deleted after each server.</summary>
     public string SqliteDirectory { get; init; } = Path.Combine("data", "http-bench");
 
-    /// <summary>When set, <c>dotnet-trace</c> records a CPU-sampling trace of the app over each measured window, into this directory.</summary>
-    public string? TraceDirectory { get; init; }
-
     public static HttpHarnessOptions Full { get; } = new()
     {
         Mode = "full",
@@ -115,7 +112,6 @@ internal sealed record HttpHarnessOptions
                 "--postgres" => options with { PostgreSql = value },
                 "--postgres-pid" => options with { PostgreSqlPid = Pid(value) },
                 "--sqlite-dir" => options with { SqliteDirectory = value },
-                "--trace" => options with { TraceDirectory = value },
                 _ => throw new ArgumentException($"Unknown option {args[i - 1]}."),
             };
         }

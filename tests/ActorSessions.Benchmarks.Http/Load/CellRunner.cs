@@ -13,7 +13,7 @@ internal static class CellRunner
 {
     public static async Task<CellSample> RunAsync(
         ServerProcess server, int? storePid, Backend backend, Workload workload, int users, int round,
-        TimeSpan warmup, TimeSpan duration, Func<TimeSpan, Task<Func<Task>>>? startTrace, CancellationToken cancellationToken)
+        TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
     {
         // Two tabs share a cookie: half as many users, each with two connections, so every workload keeps
         // the same number of requests in flight.
@@ -27,18 +27,12 @@ internal static class CellRunner
             var running = loops.Select(l => Task.Run(() => l.RunAsync(phase), cancellationToken)).ToArray();
 
             await Task.Delay(warmup, cancellationToken);
-            var stopTrace = startTrace is null ? null : await startTrace(duration);
             var before = CpuSnapshot.Take(server.Pid, storePid);
             phase.MoveTo(LoadPhase.Measuring);
             await Task.Delay(duration, cancellationToken);
             phase.MoveTo(LoadPhase.Stopping);
             var after = CpuSnapshot.Take(server.Pid, storePid);
             await Task.WhenAll(running);
-            if (stopTrace is not null)
-            {
-                await stopTrace();
-            }
-
             long? lost = null;
             if (backend.HasSessions())
             {
@@ -53,7 +47,7 @@ internal static class CellRunner
             }
 
             var requests = loops.Sum(l => l.Requests);
-            var seconds = TimeSpan.FromTicks((long)((after.Timestamp - before.Timestamp) * (double)TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency)).TotalSeconds;
+            var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalSeconds;
             double? PerRequest(TimeSpan? a, TimeSpan? b) => a is { } x && b is { } y && requests > 0 ? (x - y).TotalMicroseconds / requests : null;
             return new CellSample
             {
