@@ -15,7 +15,7 @@ internal static class HttpReportWriter
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters = { new KeyJsonConverter<Backend>(Backends.Key, Backends.Parse), new KeyJsonConverter<Workload>(Workloads.Key, Workloads.Parse) },
     };
 
     public static string ToJson(HttpReport report) => JsonSerializer.Serialize(report, Json);
