@@ -1,0 +1,89 @@
+using ActorSessions.Benchmarks.Http.App;
+using ActorSessions.Benchmarks.Http.Measurement;
+using HdrHistogram;
+
+namespace ActorSessions.Benchmarks.Http.Load;
+
+/// <summary>
+/// Measures one cell: fresh virtual users set up their sessions, run their closed loops through a warm-up
+/// and the measured window, then read back what they wrote. CPU time of the app, the store and this process
+/// is read at the window's two ends.
+/// </summary>
+internal static class CellRunner
+{
+    public static async Task<CellSample> RunAsync(
+        ServerProcess server, int? storePid, Backend backend, Workload workload, int users, int round,
+        TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        // Two tabs share a cookie: half as many users, each with two connections, so every workload keeps
+        // the same number of requests in flight.
+        var tabs = workload == Workload.TwoTabs ? 2 : 1;
+        var visitors = Enumerable.Range(0, Math.Max(1, users / tabs)).Select(_ => new VirtualUser(server.Address, tabs)).ToArray();
+        try
+        {
+            await Task.WhenAll(visitors.Select(v => v.SetUpAsync(workload, cancellationToken)));
+            var loops = visitors.SelectMany(v => v.Tabs.Select((client, tab) => Loop(v, client, workload, tab))).ToArray();
+            var phase = new LoadPhase();
+            var running = loops.Select(l => Task.Run(() => l.RunAsync(phase), cancellationToken)).ToArray();
+
+            await Task.Delay(warmup, cancellationToken);
+            var before = CpuSnapshot.Take(server.Pid, storePid);
+            phase.MoveTo(LoadPhase.Measuring);
+            await Task.Delay(duration, cancellationToken);
+            phase.MoveTo(LoadPhase.Stopping);
+            var after = CpuSnapshot.Take(server.Pid, storePid);
+            await Task.WhenAll(running);
+            long? lost = null;
+            if (backend.HasSessions())
+            {
+                var perUser = await Task.WhenAll(visitors.Select(v => v.LostUpdatesAsync(cancellationToken)));
+                lost = perUser.All(l => l is not null) ? perUser.Sum(l => l!.Value) : null;
+            }
+
+            var latency = new LongHistogram(60_000_000, 3);
+            foreach (var loop in loops)
+            {
+                latency.Add(loop.Latency);
+            }
+
+            var requests = loops.Sum(l => l.Requests);
+            var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalSeconds;
+            double? PerRequest(TimeSpan? a, TimeSpan? b) => a is { } x && b is { } y && requests > 0 ? (x - y).TotalMicroseconds / requests : null;
+            return new CellSample
+            {
+                Backend = backend,
+                Workload = workload,
+                Users = users,
+                Round = round,
+                Seconds = seconds,
+                Requests = requests,
+                Errors = loops.Sum(l => l.Errors),
+                P50Ms = requests > 0 ? latency.GetValueAtPercentile(50) / 1000.0 : double.NaN,
+                P99Ms = requests > 0 ? latency.GetValueAtPercentile(99) / 1000.0 : double.NaN,
+                AppCpuMicrosPerRequest = PerRequest(after.App, before.App),
+                StoreCpuMicrosPerRequest = PerRequest(after.Store, before.Store),
+                LoadGeneratorShare = (after.LoadGenerator - before.LoadGenerator).TotalSeconds / (seconds * Environment.ProcessorCount),
+                MachineShare = after.Machine is { } m && before.Machine is { } n ? (m - n).TotalSeconds / (seconds * Environment.ProcessorCount) : null,
+                LostUpdates = lost,
+                AcknowledgedWrites = visitors.Sum(v => v.AcknowledgedCount),
+                CookiesSet = loops.Sum(l => l.CookiesSet),
+            };
+        }
+        finally
+        {
+            foreach (var visitor in visitors)
+            {
+                visitor.Dispose();
+            }
+        }
+    }
+
+    private static TabLoop Loop(VirtualUser user, HttpClient client, Workload workload, int tab) => workload switch
+    {
+        Workload.ReadModifyWrite => new TabLoop(user, client, HttpMethod.Post, Endpoints.Counter, writes: true),
+        Workload.ReadOnly => new TabLoop(user, client, HttpMethod.Get, Endpoints.Counter, writes: false),
+        Workload.TwoTabs => new TabLoop(user, client, HttpMethod.Post, Endpoints.Tab + Endpoints.Tabs[tab], writes: true),
+        Workload.Login => new TabLoop(user, client, HttpMethod.Post, Endpoints.Login, writes: false),
+        _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, null),
+    };
+}
