@@ -12,6 +12,10 @@ bash scripts/ensure-chromium.sh
 # its connection string reaches dotnet test, and stopped by its EXIT trap when this script ends.
 source scripts/ensure-postgres.sh
 
+# Every project, the benchmark harnesses too: dotnet test alone builds only the test projects and what
+# they reference, so a harness no spec runs would otherwise go uncompiled.
+dotnet build ActorSessions.sln -c Release --nologo
+
 results="$PWD/TestResults"
 rm -rf "$results"
 status=0
