@@ -22,7 +22,8 @@ public static class SessionServer
     /// <summary>The actor system's name.</summary>
     public const string ActorSystemName = "actor-sessions-server";
 
-    // AddActorSessions' default check name.
+    // The store check's name in /healthz; named here, not left to the library's default, because cluster mode
+    // finds the registration by it.
     private const string ActorSessionsHealthCheckName = "actor-sessions";
 
     /// <summary>Builds the server; <c>RunAsync</c> starts it and stops it cleanly on Ctrl-C, actor system included.</summary>
@@ -64,7 +65,7 @@ public static class SessionServer
         // Unhandled exceptions become a plain 500 problem (application/problem+json, no exception details);
         // later code can write its own problems through IProblemDetailsService, as the session middleware does.
         builder.Services.AddProblemDetails();
-        var health = builder.Services.AddHealthChecks().AddActorSessions();
+        var health = builder.Services.AddHealthChecks().AddActorSessions(ActorSessionsHealthCheckName);
         configure?.Invoke(builder);
 
         // Read after configure, from the configuration as it ends up.
