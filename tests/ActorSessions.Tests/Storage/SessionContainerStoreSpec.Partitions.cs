@@ -60,6 +60,29 @@ public sealed class SessionContainerStorePartitionSpec : StoreSpecBase
     }
 
     [Fact]
+    public async Task A_create_refused_by_the_fence_publishes_nothing_and_stores_nothing()
+    {
+        var fenced = new FencedFakeStore(Store);
+        var stale = Durable(fenced);
+
+        // Stats wait for recovery: the stale copy holds epoch 1, then the second writer takes epoch 2.
+        await Ask<SessionStats>(stale, GetSessionStats.Instance);
+        var current = Durable(fenced);
+        await Ask<SessionStats>(current, GetSessionStats.Instance);
+        Assert.Equal(2, fenced.EpochOf(0));
+        var events = CreateTestProbe();
+        Sys.EventStream.Subscribe(events.Ref, typeof(SessionCreated));
+        Sys.EventStream.Subscribe(events.Ref, typeof(SessionEnded));
+        var rowsBefore = Store.Rows.Count;
+
+        var refused = await Assert.ThrowsAsync<SessionStoreUnavailableException>(() => Ask<SessionOpened>(stale, new CreateSession(SessionData.Empty.SetItem("k", [1]))));
+
+        Assert.IsType<SessionStoreFencedException>(refused.InnerException);
+        events.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(rowsBefore, Store.Rows.Count);
+    }
+
+    [Fact]
     public async Task Over_a_fencing_store_each_partition_recovers_and_cleans_only_its_own_rows_under_its_epoch()
     {
         var fenced = new FencedFakeStore(Store);
