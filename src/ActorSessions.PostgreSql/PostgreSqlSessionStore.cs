@@ -338,6 +338,48 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
         }
 
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        await foreach (var record in Sessions(reader, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record;
+        }
+    }
+
+    /// <inheritdoc />
+    public bool FindsById => true;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SessionRecord>> FindAsync(IReadOnlyList<string> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new List<SessionRecord>();
+        if (ids.Count == 0)
+        {
+            return found;
+        }
+
+        // One statement by the primary key, however many ids: a round trip a call.
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"SELECT s.id, s.created_at, s.last_modified, s.version, s.expires_at, i.key, i.value " +
+            $"FROM {_table} AS s LEFT JOIN {_items} AS i ON i.session_id = s.id WHERE s.id = ANY($1) AND s.expires_at > $2 ORDER BY s.id",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. ids] });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = now.UtcTicks });
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        await foreach (var record in Sessions(reader, cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(record);
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The sessions of rows of (id, created_at, last_modified, version, expires_at, key, value) ordered by
+    /// session, a row per key (the key null for a session without any): each session once its id changes.
+    /// </summary>
+    private static async IAsyncEnumerable<SessionRecord> Sessions(NpgsqlDataReader reader, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var items = new List<KeyValuePair<byte[], byte[]>>();
         SessionRecord? current = null;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -321,6 +321,81 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
         }
     }
 
+    /// <inheritdoc />
+    public bool FindsById => true;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SessionRecord>> FindAsync(IReadOnlyList<string> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var found = new List<SessionRecord>();
+        if (ids.Count == 0)
+        {
+            return found;
+        }
+
+        // A connection of its own, as a load's: one snapshot for every id, beside the writer's commits.
+        // Each id is two lookups by primary key, prepared once for the call.
+        using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var snapshot = connection.BeginTransaction(deferred: true);
+        using var session = connection.CreateCommand();
+        session.Transaction = snapshot;
+        session.CommandText =
+            "SELECT created_at, last_modified, version, expires_at FROM actor_sessions WHERE partition_key = $pk AND id = $id AND expires_at > $now";
+        var sessionKey = session.Parameters.Add("$pk", SqliteType.Integer);
+        var sessionId = session.Parameters.Add("$id", SqliteType.Text);
+        session.Parameters.AddWithValue("$now", now.UtcTicks);
+        using var items = connection.CreateCommand();
+        items.Transaction = snapshot;
+        items.CommandText = "SELECT key, value FROM actor_session_items WHERE partition_key = $pk AND session_id = $id ORDER BY key";
+        var itemsKey = items.Parameters.Add("$pk", SqliteType.Integer);
+        var itemsId = items.Parameters.Add("$id", SqliteType.Text);
+        session.Prepare();
+        items.Prepare();
+        var values = new List<KeyValuePair<byte[], byte[]>>();
+        foreach (var id in ids)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(id, nameof(ids));
+            sessionKey.Value = itemsKey.Value = SessionPartitionKey.Of(id);
+            sessionId.Value = itemsId.Value = id;
+            SessionRecord stamps;
+            using (var row = session.ExecuteReader())
+            {
+                if (!row.Read())
+                {
+                    continue;
+                }
+
+                stamps = new SessionRecord(id, [], Stamp(row, 0), Stamp(row, 1), row.IsDBNull(2) ? 0 : row.GetInt64(2), Stamp(row, 3));
+            }
+
+            values.Clear();
+            var broken = false;
+            using (var item = items.ExecuteReader())
+            {
+                while (item.Read())
+                {
+                    if (item.GetValue(0) is byte[] key && item.GetValue(1) is byte[] value)
+                    {
+                        values.Add(new(key, value));
+                    }
+                    else
+                    {
+                        broken = true;
+                    }
+                }
+            }
+
+            // As a load reads it: a key or value of the wrong type makes data the container refuses.
+            found.Add(stamps with { Data = broken ? [] : SessionDataFormat.EncodeUtf8(values) });
+        }
+
+        return found;
+    }
+
     private static (long Key, string Id)? Next(SqliteDataReader items) =>
         items.Read() ? (items.GetInt64(0), Text(items, 1)) : null;
 

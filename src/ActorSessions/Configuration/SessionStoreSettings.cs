@@ -81,6 +81,22 @@ public sealed record SessionStoreSettings
     } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// Whether a container serves requests while it recovers, when its store can read a row by its id
+    /// (<see cref="ISessionStore.FindAsync"/>): a request about a session not read yet waits only for that
+    /// session's row, looked up on its own, and the rest of the rows are read behind. Otherwise every
+    /// request waits until the last row is read, which takes seconds at a million sessions.
+    /// </summary>
+    /// <remarks>
+    /// While it recovers, <see cref="SessionSettings.MaxSessions"/> and <see cref="SessionSettings.MaxMemory"/>
+    /// count only the sessions read so far: if the store holds more than they allow, the excess is evicted
+    /// when the last row is read, as after a full recovery. <see cref="AdjustTime"/> and
+    /// <see cref="CleanupSessions"/> are applied to every session, so they and every request behind them
+    /// wait until the last row is read.
+    /// </remarks>
+    /// <value><see langword="true"/> (<c>serve-while-recovering = on</c>).</value>
+    public bool ServeWhileRecovering { get; init; } = true;
+
+    /// <summary>
     /// Reads the <c>actor-sessions.store</c> section of <paramref name="config"/>; a key it lacks takes its
     /// default from <c>reference.conf</c>.
     /// </summary>
@@ -100,6 +116,7 @@ public sealed record SessionStoreSettings
                 CleanupGrace = section.GetTimeSpan("cleanup-grace", allowInfinite: false),
                 CleanupBatchSize = section.GetInt("cleanup-batch-size"),
                 RecoveryTimeout = section.GetTimeSpan("recovery-timeout", allowInfinite: false),
+                ServeWhileRecovering = section.GetBoolean("serve-while-recovering"),
             };
             return settings.MaxBackoff >= settings.MinBackoff
                 ? settings

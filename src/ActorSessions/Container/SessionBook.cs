@@ -262,6 +262,7 @@ internal sealed partial class SessionBook
         turn.Changes.Writes.Add(new BookWrite(renew.SessionId, SessionImage.Of(ref _table[slot])));
         turn.Changes.Writes.Add(new BookWrite(newId, default));
         _table.Rename(slot, newId);
+        _settled?.Add(renew.SessionId);
         _table.Touch(slot, turn.Now, turn.WallTicks);
         _retiredIds.Add(renew.SessionId, turn.Now);
         var session = Snapshot(slot);
@@ -458,6 +459,7 @@ internal sealed partial class SessionBook
         }
 
         _table.Remove(slot);
+        _settled?.Add(id);
         if (reason == SessionEndReason.Deleted)
         {
             _retiredIds.Add(id, turn.Now);

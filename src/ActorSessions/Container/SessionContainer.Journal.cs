@@ -36,10 +36,20 @@ public sealed partial class SessionContainer
                 Undo(fenced.Error);
                 BecomeFenced(fenced.Error);
                 return true;
+            case JournalRestarted restarted when _book.ServingWhileRecovering:
+                // The journal's read of the rows died with it: recovery starts again from the store, which
+                // holds every write acknowledged; what waits is served once it is done.
+                Undo(restarted.Error);
+                StopServingWhileRecovering();
+                _journal.Journal!.Tell(new JournalRecover());
+                BecomeRecovering();
+                return true;
             case JournalRestarted restarted:
                 Undo(restarted.Error);
                 BecomeStoreUnavailable($"the session journal failed: {restarted.Error.Message}");
                 return true;
+            case RecoveredChunk or RecoveryDone or JournalFound:
+                return ServeRecoveryBehind(message);
             case JournalAvailable:
                 BecomeServing();
 
@@ -160,6 +170,9 @@ public sealed partial class SessionContainer
                 }
 
                 return true;
+            case RecoveryOpened opened when opened.Attempt == _recoveryAttempt:
+                StartServingWhileRecovering();
+                return true;
             case RecoveryDone done when done.Attempt == _recoveryAttempt:
                 OnRecovered();
                 return true;
@@ -168,7 +181,7 @@ public sealed partial class SessionContainer
                 BecomeRecoveryUnavailable(failed.Error.Message);
                 FailHeld();
                 return true;
-            case RecoveryDone or RecoveryFailed:
+            case RecoveryDone or RecoveryFailed or RecoveryOpened or JournalFound:
                 return true;
             case JournalRestarted:
                 // A recovery in progress died with the journal: it starts again.
@@ -194,7 +207,12 @@ public sealed partial class SessionContainer
         // The store may hold more than max-sessions or max-memory allow (they were lowered): evicted as a write would.
         _book.EvictOverLimits(Turn());
         Conclude(Nothing.Instance, ActorRefs.Nobody);
+        ServeHeld();
+    }
 
+    /// <summary>Serves the requests held while recovering, in the order they came.</summary>
+    private void ServeHeld()
+    {
         var held = _held.ToArray();
         _held.Clear();
         foreach (var (message, sender) in held)

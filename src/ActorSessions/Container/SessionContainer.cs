@@ -252,6 +252,13 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     {
         _lastStoreFailure = reason.Message;
         _writable = false;
+        StopServingWhileRecovering();
+        foreach (var (message, sender) in _held)
+        {
+            Refuse(message, sender, $"This session container's partition was taken over by another writer; it serves nothing more: {reason.Message}");
+        }
+
+        _held.Clear();
         var failure = new Status.Failure(new SessionStoreUnavailableException(
             $"This session container's partition was taken over by another writer; it serves nothing more: {reason.Message}", reason));
         Become(() => ReceiveAny(m =>
@@ -300,7 +307,11 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     }
 
     /// <summary>The messages of a serving container; <see langword="false"/> for one it does not know.</summary>
-    private bool Serve(object message, IActorRef sender)
+    private bool Serve(object message, IActorRef sender) =>
+        (_book.ServingWhileRecovering && WaitWhileRecovering(message, sender)) || ServeNow(message, sender);
+
+    /// <summary>As <see cref="Serve(object, IActorRef)"/>, now, whether or not the rows are still read.</summary>
+    private bool ServeNow(object message, IActorRef sender)
     {
         switch (message)
         {

@@ -32,6 +32,12 @@ internal static partial class JournalLog
     [LoggerMessage(EventId = 1110, Level = LogLevel.Error, Message = "Partition {Partition} of the sessions was taken by another writer (epoch {CurrentEpoch}; this container held {HeldEpoch}): this copy is stale, writes nothing more and serves no request.")]
     public static partial void Fenced(ILogger logger, int partition, long heldEpoch, long currentEpoch);
 
+    [LoggerMessage(EventId = 1111, Level = LogLevel.Warning, Message = "Reading the rest of the stored sessions failed; the container serves on, reading each session it lacks by its id, and reads the rest again in {WaitMs} ms.")]
+    public static partial void RecoveryReadFailed(ILogger logger, Exception error, long waitMs);
+
+    [LoggerMessage(EventId = 1112, Level = LogLevel.Warning, Message = "Reading {Sessions} sessions by id from the store failed ({ExceptionType}: {Reason}); the requests about them are answered with a failure.")]
+    public static partial void FindFailed(ILogger logger, int sessions, string exceptionType, string reason);
+
     [LoggerMessage(EventId = 1109, Level = LogLevel.Error, Message = "The session journal failed and restarted; the writes it held are undone, and it probes the store before it takes writes again.")]
     public static partial void Restarted(ILogger logger, Exception error);
 }

@@ -53,6 +53,23 @@ internal sealed record JournalRecover;
 /// <summary>Recovery attempt <see cref="Attempt"/> has begun; chunks of earlier attempts are stale.</summary>
 internal sealed record RecoveryStarted(int Attempt);
 
+/// <summary>
+/// Attempt <see cref="Attempt"/> has taken the partition and reads the rest of the rows behind: the
+/// container serves from now on, and asks for the sessions it lacks with <see cref="JournalFind"/>. Sent only
+/// when the container serves while it recovers (<see cref="SessionStoreSettings.ServeWhileRecovering"/>).
+/// </summary>
+internal sealed record RecoveryOpened(int Attempt);
+
+/// <summary>Read these sessions from the store by their ids, while the rest are still read behind.</summary>
+internal sealed record JournalFind(int Attempt, IReadOnlyList<string> Ids);
+
+/// <summary>
+/// What the store held of <see cref="Ids"/>: the live, readable ones among them in <see cref="Sessions"/>,
+/// the rest held by none; or, with <see cref="Error"/>, the read failed and nothing is known of them.
+/// An answer to an earlier recovery <see cref="Attempt"/> (of a journal that restarted since) is stale.
+/// </summary>
+internal sealed record JournalFound(int Attempt, IReadOnlyList<string> Ids, IReadOnlyList<RecoveredSession> Sessions, Exception? Error);
+
 /// <summary>Sessions read from the store, decoded.</summary>
 internal sealed record RecoveredChunk(int Attempt, IReadOnlyList<RecoveredSession> Sessions);
 
@@ -78,8 +95,15 @@ internal readonly record struct CommitFigures(TimeSpan Duration, int Writes);
 internal sealed class JournalGate
 {
     private long _commits;
+    private int _recoveries;
 
     public Task InFlight { get; set; } = Task.CompletedTask;
+
+    /// <summary>
+    /// Numbers recovery attempts across restarts: a predecessor's read may still be sending rows, and they
+    /// must never be taken for a successor's (they may be older than what was committed since).
+    /// </summary>
+    public int NextRecoveryAttempt() => ++_recoveries;
 
     /// <summary>Numbers commits across restarts, so a predecessor's late answer is never taken for a successor's.</summary>
     public long NextCommitId() => ++_commits;

@@ -25,7 +25,13 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
 {
     private const string ProbeTimerKey = "probe";
     private const string RecoveryTimerKey = "recovery-retry";
+    private const string StreamRetryTimerKey = "recovery-read-retry";
     private const int RecoveryChunkSize = 10_000;
+
+    // Reads by id while serving during recovery: a few at once, each of many ids, so that a burst of
+    // requests for sessions not read yet costs a few store round trips, not one each.
+    private const int MaxFindsInFlight = 2;
+    private const int MaxIdsPerFind = 256;
 
     private readonly ISessionStore _store;
     private readonly SessionSettings _settings;
@@ -45,8 +51,18 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
     private long _committingUpTo;
     private long _commitId;
 
+    private readonly bool _serveWhileRecovering;
+
     private bool _available;
+
+    // Recovering: the partition is being opened, or (when the container does not serve meanwhile) read.
     private bool _recovering;
+
+    // Serving while the rows are read behind: commits run, the store's cleanup waits.
+    private bool _streaming;
+    private long _recoveryStarted;
+    private readonly List<string> _toFind = [];
+    private int _findsInFlight;
     private int _recoveryAttempt;
     private bool _cleanupRunning;
 
@@ -82,6 +98,7 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         _metrics = metrics;
         _log = log;
         _itemChanges = store.AcceptsItemChanges;
+        _serveWhileRecovering = storeSettings.ServeWhileRecovering && store.FindsById;
         _backoff = storeSettings.MinBackoff;
 
         Receive<JournalRecord>(OnRecord);
@@ -89,7 +106,17 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         Receive<ProbeStore>(_ => Probe());
         Receive<ProbeDone>(OnProbeDone);
         Receive<JournalRecover>(_ => StartRecovery());
+        Receive<RecoveryOpenedInStore>(OnRecoveryOpened);
         Receive<RecoveryEnded>(OnRecoveryEnded);
+        Receive<RetryStream>(retry =>
+        {
+            if (retry.Attempt == _recoveryAttempt && _streaming)
+            {
+                StartStream(retry.Attempt);
+            }
+        });
+        Receive<JournalFind>(OnFind);
+        Receive<FindDone>(OnFindDone);
         Receive<JournalCleanup>(_ => StartCleanup());
         Receive<CleanupDone>(OnCleanupDone);
         Receive<JournalStats>(stats => Sender.Tell(Stats(stats.WaitingInContainer)));
@@ -297,25 +324,21 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
     private void StartRecovery()
     {
         Timers.Cancel(RecoveryTimerKey);
+        Timers.Cancel(StreamRetryTimerKey);
         _recovering = true;
-        var attempt = ++_recoveryAttempt;
-        var container = Context.Parent;
-        container.Tell(new RecoveryStarted(attempt));
+        _streaming = false;
+        var attempt = _recoveryAttempt = _gate.NextRecoveryAttempt();
+        Context.Parent.Tell(new RecoveryStarted(attempt));
 
         var store = _store;
-        var self = Self;
-        var log = _log;
-        var now = _time.GetUtcNow();
         var timeout = _storeSettings.RecoveryTimeout;
         var time = _time;
         var previous = _gate.InFlight;
         var fenced = _fenced;
         var partition = _partition;
-        var partitions = _partitions;
         var task = Task.Run(async () =>
         {
             await previous.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
-            var started = Stopwatch.GetTimestamp();
 
             // On the container's clock, so a spec can drive the timeout.
             using var cts = new CancellationTokenSource(timeout, time);
@@ -326,6 +349,70 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
                 // Take the partition before reading it: a writer that held it is fenced from here on, so
                 // what is read is the last it could write.
                 var epoch = fenced is null ? 0 : await fenced.TakePartitionAsync(partition, cts.Token).ConfigureAwait(false);
+                return new RecoveryOpenedInStore(attempt, epoch, null);
+            }
+            catch (OperationCanceledException e) when (cts.IsCancellationRequested)
+            {
+                return new RecoveryOpenedInStore(attempt, 0, new TimeoutException(
+                    $"Opening the store to recover the sessions took longer than its recovery-timeout ({timeout}).", e));
+            }
+            catch (Exception e)
+            {
+                return new RecoveryOpenedInStore(attempt, 0, e);
+            }
+        });
+        _gate.InFlight = task;
+        task.PipeTo(Self);
+    }
+
+    private void OnRecoveryOpened(RecoveryOpenedInStore opened)
+    {
+        if (opened.Attempt != _recoveryAttempt)
+        {
+            return;
+        }
+
+        if (opened.Error is { } error)
+        {
+            OnRecoveryEnded(new RecoveryEnded(opened.Attempt, 0, 0, TimeSpan.Zero, error, 0));
+            return;
+        }
+
+        _epoch = opened.Epoch;
+        _recoveryStarted = Stopwatch.GetTimestamp();
+        if (_serveWhileRecovering)
+        {
+            // The partition is this writer's: commits, and the container's requests, need not wait for the
+            // rows read behind. Only the store's cleanup waits, so that no row vanishes under the read.
+            _recovering = false;
+            _streaming = true;
+            _available = true;
+            Context.Parent.Tell(new RecoveryOpened(opened.Attempt));
+            StartCommitIfIdle();
+        }
+
+        StartStream(opened.Attempt);
+    }
+
+    /// <summary>Reads the partition's rows and sends them to the container in chunks; its end comes back as <see cref="RecoveryEnded"/>.</summary>
+    private void StartStream(int attempt)
+    {
+        var container = Context.Parent;
+        var store = _store;
+        var log = _log;
+        var now = _time.GetUtcNow();
+        var timeout = _storeSettings.RecoveryTimeout;
+        var time = _time;
+        var fenced = _fenced;
+        var partition = _partition;
+        var partitions = _partitions;
+        var started = _recoveryStarted;
+        var epoch = _epoch;
+        var task = Task.Run(async () =>
+        {
+            using var cts = new CancellationTokenSource(timeout, time);
+            try
+            {
                 var chunk = new List<RecoveredSession>(RecoveryChunkSize);
                 var sessions = 0;
                 var unreadable = 0;
@@ -375,8 +462,13 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
                 return new RecoveryEnded(attempt, 0, 0, Stopwatch.GetElapsedTime(started), e, 0);
             }
         });
-        _gate.InFlight = task;
-        task.PipeTo(self);
+        if (!_serveWhileRecovering)
+        {
+            // No commit runs beside this read: it is what a restarted journal waits for.
+            _gate.InFlight = task;
+        }
+
+        task.PipeTo(Self);
     }
 
     private void OnRecoveryEnded(RecoveryEnded ended)
@@ -386,27 +478,117 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
             return;
         }
 
+        if (ended.Error is { } error && _streaming)
+        {
+            // Serving already, under the partition taken: only the read is tried again. The container
+            // skips the rows it has (or has ended) since, so a second read adds only what the first lacked.
+            _lastFailure = error.Message;
+            var retry = NextBackoff();
+            JournalLog.RecoveryReadFailed(_log, error, (long)retry.TotalMilliseconds);
+            Timers.StartSingleTimer(StreamRetryTimerKey, new RetryStream(ended.Attempt), retry);
+            return;
+        }
+
         _recovering = false;
-        if (ended.Error is { } error)
+        _streaming = false;
+        if (ended.Error is { } failure)
         {
             _available = false;
-            _lastFailure = error.Message;
+            _lastFailure = failure.Message;
             var wait = NextBackoff();
-            JournalLog.RecoveryFailed(_log, error, (long)wait.TotalMilliseconds);
-            Context.Parent.Tell(new RecoveryFailed(ended.Attempt, error, wait));
+            JournalLog.RecoveryFailed(_log, failure, (long)wait.TotalMilliseconds);
+            Context.Parent.Tell(new RecoveryFailed(ended.Attempt, failure, wait));
             Timers.StartSingleTimer(RecoveryTimerKey, new JournalRecover(), wait);
             return;
         }
 
         _backoff = _storeSettings.MinBackoff;
         _available = true;
-        _epoch = ended.Epoch;
         _recovered = ended.Sessions;
-        _unreadable = ended.Unreadable;
+        _unreadable += ended.Unreadable;
         _recoveryDuration = ended.Elapsed;
         JournalLog.Recovered(_log, ended.Sessions, (long)ended.Elapsed.TotalMilliseconds, ended.Unreadable);
         Context.Parent.Tell(new RecoveryDone(ended.Attempt, ended.Sessions, ended.Unreadable, ended.Elapsed));
         StartCommitIfIdle();
+    }
+
+    // ----- Finding sessions by id while the rows are read behind -----
+
+    private void OnFind(JournalFind find)
+    {
+        if (find.Attempt != _recoveryAttempt)
+        {
+            return;
+        }
+
+        _toFind.AddRange(find.Ids);
+        StartFinds();
+    }
+
+    /// <summary>
+    /// Starts reads of the ids waiting, up to <see cref="MaxFindsInFlight"/> at once and
+    /// <see cref="MaxIdsPerFind"/> ids each: ids asked for while the reads run share the next ones, as
+    /// writes share a commit.
+    /// </summary>
+    private void StartFinds()
+    {
+        while (_findsInFlight < MaxFindsInFlight && _toFind.Count > 0)
+        {
+            var take = Math.Min(MaxIdsPerFind, _toFind.Count);
+            var ids = _toFind.GetRange(0, take);
+            _toFind.RemoveRange(0, take);
+            _findsInFlight++;
+            var store = _store;
+            var log = _log;
+            var now = _time.GetUtcNow();
+            var timeout = _storeSettings.CommitTimeout;
+            var attempt = _recoveryAttempt;
+            Task.Run(async () =>
+            {
+                using var cts = new CancellationTokenSource(timeout);
+                try
+                {
+                    var rows = await store.FindAsync(ids, now, cts.Token).ConfigureAwait(false);
+                    var sessions = new List<RecoveredSession>(rows.Count);
+                    var unreadable = 0;
+                    foreach (var row in rows)
+                    {
+                        if (!Decode(row, out var data, out var error))
+                        {
+                            // As the read behind would: a row the container cannot take is no session.
+                            unreadable++;
+                            JournalLog.UnreadableRow(log, HashForLog(row?.Id), error);
+                            continue;
+                        }
+
+                        sessions.Add(new RecoveredSession(row!.Id, data, row.CreatedAt.UtcTicks, row.LastModified.UtcTicks, row.Version));
+                    }
+
+                    return new FindDone(new JournalFound(attempt, ids, sessions, null), unreadable);
+                }
+                catch (Exception e)
+                {
+                    var error = e is OperationCanceledException && cts.IsCancellationRequested
+                        ? new TimeoutException($"Reading sessions by id from the store took longer than its commit-timeout ({timeout}).", e)
+                        : e;
+                    return new FindDone(new JournalFound(attempt, ids, [], error), 0);
+                }
+            }).PipeTo(Self);
+        }
+    }
+
+    private void OnFindDone(FindDone done)
+    {
+        _findsInFlight--;
+        _unreadable += done.Unreadable;
+        if (done.Found.Error is { } error)
+        {
+            _lastFailure = error.Message;
+            JournalLog.FindFailed(_log, done.Found.Ids.Count, error.GetType().Name, error.Message);
+        }
+
+        Context.Parent.Tell(done.Found);
+        StartFinds();
     }
 
     /// <summary>
@@ -457,7 +639,7 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
 
     private void StartCleanup()
     {
-        if (!_available || _recovering || _cleanupRunning || (_fenced is not null && _epoch == 0))
+        if (!_available || _recovering || _streaming || _cleanupRunning || (_fenced is not null && _epoch == 0))
         {
             return;
         }
@@ -543,7 +725,13 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
 
     private sealed record ProbeDone(Exception? Error);
 
+    private sealed record RecoveryOpenedInStore(int Attempt, long Epoch, Exception? Error);
+
     private sealed record RecoveryEnded(int Attempt, int Sessions, int Unreadable, TimeSpan Elapsed, Exception? Error, long Epoch);
+
+    private sealed record RetryStream(int Attempt);
+
+    private sealed record FindDone(JournalFound Found, int Unreadable);
 
     private sealed record CleanupDone(int Deleted, Exception? Error);
 

@@ -44,6 +44,28 @@ public interface ISessionStore
     IAsyncEnumerable<SessionRecord> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether <see cref="FindAsync"/> reads rows by their ids. A container whose store does serves requests
+    /// while it recovers (<see cref="SessionStoreSettings.ServeWhileRecovering"/>): a request about a session
+    /// not read yet looks its row up. <see langword="false"/> by default: the container answers nothing
+    /// until every row is read.
+    /// </summary>
+    /// <value><see langword="false"/> unless the store says otherwise.</value>
+    bool FindsById => false;
+
+    /// <summary>
+    /// The rows of <paramref name="ids"/> that have not expired at <paramref name="now"/>, in no particular
+    /// order; an id the store holds no live row for is left out. Called only when <see cref="FindsById"/>
+    /// is <see langword="true"/>, beside commits and a <see cref="LoadAsync"/> in progress, so an
+    /// implementation must be safe for that.
+    /// </summary>
+    /// <param name="ids">The ids to read, each at most once; at most a few hundred a call.</param>
+    /// <param name="now">Rows that have expired at this time are left out.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="NotSupportedException">The store does not read rows by id (<see cref="FindsById"/> is <see langword="false"/>).</exception>
+    Task<IReadOnlyList<SessionRecord>> FindAsync(IReadOnlyList<string> ids, DateTimeOffset now, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not read sessions by id (FindsById is false).");
+
+    /// <summary>
     /// Deletes at most <paramref name="limit"/> rows whose <see cref="SessionRecord.ExpiresAt"/> is before
     /// <paramref name="before"/>, in one short transaction, and returns how many it deleted. The container
     /// calls it again while it returns <paramref name="limit"/>, so a large cleanup never holds the store long.

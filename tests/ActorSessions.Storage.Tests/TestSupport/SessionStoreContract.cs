@@ -232,6 +232,44 @@ public abstract partial class SessionStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Find_reads_the_live_rows_of_the_ids_asked_for_with_their_keys_and_leaves_out_the_rest()
+    {
+        Assert.True(Store.FindsById);
+        await Store.CommitAsync(
+            [
+                SessionWrite.Upsert(Whole(Id(1), [("a", "1"), ("b", "2")])),
+                SessionWrite.Upsert(Whole(Id(2), [])),
+                SessionWrite.Upsert(Row(Id(3), expires: Now - TimeSpan.FromSeconds(1))),
+                SessionWrite.Upsert(Row(Id(4))),
+            ],
+            CancellationToken.None);
+
+        var found = await Store.FindAsync([Id(1), Id(2), Id(3), Id(5)], Now, CancellationToken.None);
+
+        Assert.Equal([Id(1), Id(2)], found.Select(r => r.Id).Order(StringComparer.Ordinal));
+        var first = found.Single(r => r.Id == Id(1));
+        Assert.Equal(Keys(("a", "1"), ("b", "2")), Items(first));
+        var loaded = (await Load()).Single(r => r.Id == Id(1));
+        Assert.Equal((loaded.CreatedAt, loaded.LastModified, loaded.Version, loaded.ExpiresAt), (first.CreatedAt, first.LastModified, first.Version, first.ExpiresAt));
+        Assert.Empty(Items(found.Single(r => r.Id == Id(2))));
+        Assert.Empty(await Store.FindAsync([], Now, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Find_sees_what_was_committed_while_a_load_is_under_way()
+    {
+        await Store.CommitAsync([.. Enumerable.Range(0, 50).Select(i => SessionWrite.Upsert(Row(Id(i), value: "before")))], CancellationToken.None);
+        await using var rows = Store.LoadAsync(Now, CancellationToken.None).GetAsyncEnumerator();
+        Assert.True(await rows.MoveNextAsync());
+
+        await Commit(SessionWrite.Upsert(Row(Id(7), version: 2, value: "after")), SessionWrite.Upsert(Row(Id(99), value: "new")));
+        var found = await Store.FindAsync([Id(7), Id(99)], Now, CancellationToken.None);
+
+        Assert.Equal("after", Value(found.Single(r => r.Id == Id(7))));
+        Assert.Equal("new", Value(found.Single(r => r.Id == Id(99))));
+    }
+
+    [Fact]
     public async Task Many_sessions_load_with_their_own_keys()
     {
         await Store.CommitAsync([.. Enumerable.Range(0, 300).Select(i => SessionWrite.Upsert(Whole(Id(i), [.. Enumerable.Range(0, i % 4).Select(k => ($"k{k}", $"{i}/{k}"))])))], CancellationToken.None);

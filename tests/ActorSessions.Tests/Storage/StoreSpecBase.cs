@@ -26,13 +26,14 @@ public abstract class StoreSpecBase : Akka.TestKit.Xunit2.TestKit
     };
 
     /// <param name="storeAcceptsItemChanges">Whether the fake store takes writes of only what changed, or keeps whole rows.</param>
-    protected StoreSpecBase(bool storeAcceptsItemChanges = false)
+    /// <param name="storeFindsById">Whether the fake store reads rows by id (and its loads read a snapshot, as SQLite's and PostgreSQL's do), so the container serves while it recovers.</param>
+    protected StoreSpecBase(bool storeAcceptsItemChanges = false, bool storeFindsById = false)
         : base("""
             akka.loglevel = WARNING
             akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
             """)
     {
-        Store = new FakeSessionStore { AcceptsItemChanges = storeAcceptsItemChanges };
+        Store = new FakeSessionStore { AcceptsItemChanges = storeAcceptsItemChanges, FindsById = storeFindsById, SnapshotLoads = storeFindsById };
     }
 
     protected FakeTimeProvider Clock { get; } = new(Start);
@@ -47,8 +48,8 @@ public abstract class StoreSpecBase : Akka.TestKit.Xunit2.TestKit
         return change is null ? settings : change(settings);
     }
 
-    protected IActorRef NewContainer(SessionSettings? settings = null) =>
-        Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(settings ?? Settings()) { TimeProvider = Clock, Store = Store, StoreSettings = StoreSettings }));
+    protected IActorRef NewContainer(SessionSettings? settings = null, SessionStoreSettings? storeSettings = null) =>
+        Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(settings ?? Settings()) { TimeProvider = Clock, Store = Store, StoreSettings = storeSettings ?? StoreSettings }));
 
     protected static Task<T> Ask<T>(IActorRef container, object message) => container.Ask<T>(message, AskTimeout);
 

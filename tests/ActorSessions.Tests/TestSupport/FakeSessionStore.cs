@@ -9,6 +9,7 @@ namespace ActorSessions.Tests.TestSupport;
 /// An <see cref="ISessionStore"/> in memory with faults on demand: commits can be held (to see what groups
 /// behind them) and the store can be made to fail, deterministically. It keeps whole rows; with
 /// <see cref="AcceptsItemChanges"/> it also takes writes of only what changed, and applies them to its rows.
+/// With <see cref="FindsById"/> it reads rows by id, and those reads can be held or failed on their own.
 /// </summary>
 public sealed class FakeSessionStore : ISessionStore
 {
@@ -18,11 +19,31 @@ public sealed class FakeSessionStore : ISessionStore
     private readonly SemaphoreSlim _loadStarted = new(0);
     private TaskCompletionSource? _commitGate;
     private TaskCompletionSource? _loadGate;
+    private TaskCompletionSource? _findGate;
+    private readonly SemaphoreSlim _findStarted = new(0);
     private int _probes;
+    private int _finds;
 
     public ConcurrentDictionary<string, SessionRecord> Rows { get; } = new(StringComparer.Ordinal);
 
     public bool AcceptsItemChanges { get; init; }
+
+    public bool FindsById { get; init; }
+
+    /// <summary>A load reads the rows as they are when it starts (a snapshot, as SQLite's and PostgreSQL's do), not once it is released.</summary>
+    public bool SnapshotLoads { get; init; }
+
+    /// <summary>When set, the next load fails with it, once, after it is released.</summary>
+    public Exception? FailNextLoad { get; set; }
+
+    /// <summary>When set, every <see cref="FindAsync"/> fails with it (the rest of the store works).</summary>
+    public Exception? FindFault { get; set; }
+
+    /// <summary>How many <see cref="FindAsync"/> calls have started.</summary>
+    public int FindCalls => Volatile.Read(ref _finds);
+
+    /// <summary>The ids each <see cref="FindAsync"/> call was asked for.</summary>
+    public ConcurrentQueue<IReadOnlyList<string>> FoundIds { get; } = new();
 
     /// <summary>When set, every call throws it (an outage).</summary>
     public Exception? Fault { get; set; }
@@ -60,6 +81,20 @@ public sealed class FakeSessionStore : ISessionStore
     public void HoldLoads() => _loadGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void ReleaseLoads() => _loadGate?.TrySetResult();
+
+    /// <summary>Reads by id wait until <see cref="ReleaseFinds"/>.</summary>
+    public void HoldFinds() => _findGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseFinds() => _findGate?.TrySetResult();
+
+    /// <summary>Waits until a read by id has started (and is perhaps held).</summary>
+    public async Task FindStarted()
+    {
+        if (!await _findStarted.WaitAsync(TimeSpan.FromSeconds(5)))
+        {
+            throw new TimeoutException("No read by id started.");
+        }
+    }
 
     /// <summary>Waits until a commit has started (and is perhaps held).</summary>
     public async Task CommitStarted()
@@ -137,6 +172,7 @@ public sealed class FakeSessionStore : ISessionStore
 
     public async IAsyncEnumerable<SessionRecord> LoadAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var snapshot = SnapshotLoads ? Rows.Values.ToList() : null;
         _loadStarted.Release();
         if (_loadGate is { } gate)
         {
@@ -148,10 +184,36 @@ public sealed class FakeSessionStore : ISessionStore
             throw fault;
         }
 
-        foreach (var row in Rows.Values.Where(r => r.ExpiresAt > now).ToList())
+        if (FailNextLoad is { } once)
+        {
+            FailNextLoad = null;
+            throw once;
+        }
+
+        foreach (var row in (snapshot ?? Rows.Values.ToList()).Where(r => r.ExpiresAt > now))
         {
             yield return row;
         }
+    }
+
+    public async Task<IReadOnlyList<SessionRecord>> FindAsync(IReadOnlyList<string> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Assert.True(FindsById, "a store that does not read by id was asked to");
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Interlocked.Increment(ref _finds);
+        FoundIds.Enqueue([.. ids]);
+        _findStarted.Release();
+        if (_findGate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        if ((Fault ?? FindFault) is { } fault)
+        {
+            throw fault;
+        }
+
+        return [.. ids.Select(id => Rows.TryGetValue(id, out var row) && row.ExpiresAt > now ? row : null).OfType<SessionRecord>()];
     }
 
     public Task<int> DeleteExpiredAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken)
