@@ -8,6 +8,9 @@
 //   ... -- --recovery-by-partition [--sizes 100000,1000000] [--partitions 1,4] [--rounds 2] [--reuse]: recovery of P
 //        partitions over SQLite, reading the whole table against each partition's key range, side by side
 //        (RecoveryByPartition.cs; --reuse keeps a database filled by an earlier run); nothing else runs.
+//   ... -- --restart-serving [--sizes 1000000] [--partitions 1,2] [--rounds 3] [--reuse]: a restart over SQLite
+//        with serve-while-recovering off against on, side by side: the first answer and the full recovery
+//        (RestartServing.cs; the same databases as --recovery-by-partition); nothing else runs.
 //
 // SQLite runs on a file under data/bench (a real disk: /tmp may be a RAM disk, where a sync costs nothing).
 // PostgreSQL runs when --postgres or ACTORSESSIONS_TEST_POSTGRES gives a connection string.
@@ -34,6 +37,14 @@ if (args.Contains("--recovery-by-partition"))
     var sizes = (ArgString("--sizes") ?? "100000,1000000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
     var counts = (ArgString("--partitions") ?? "1,4").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
     await RecoveryByPartition.Run(folder, sizes, counts, Arg("--rounds", 2), reuse: args.Contains("--reuse"));
+    return 0;
+}
+
+if (args.Contains("--restart-serving"))
+{
+    var sizes = (ArgString("--sizes") ?? "1000000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+    var counts = (ArgString("--partitions") ?? "1,2").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+    await RestartServing.Run(folder, sizes, counts, Arg("--rounds", 3), reuse: args.Contains("--reuse"));
     return 0;
 }
 

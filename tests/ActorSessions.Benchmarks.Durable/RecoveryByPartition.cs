@@ -24,12 +24,7 @@ internal static class RecoveryByPartition
         Console.WriteLine("|---:|---:|---|---:|---:|---:|");
         foreach (var size in sizes)
         {
-            var path = Path.Combine(folder, $"recovery-{size}.db");
-            if (!reuse || !File.Exists(path))
-            {
-                // Filled in the order of the keys the store keeps (random, as real ids are), which takes minutes at 1M.
-                await Fill(path, size);
-            }
+            var path = await Database(folder, size, reuse);
             foreach (var partitions in partitionCounts)
             {
                 var whole = new List<(TimeSpan Wall, TimeSpan Cpu, long Rows)>();
@@ -50,6 +45,22 @@ internal static class RecoveryByPartition
         string.Create(
             CultureInfo.InvariantCulture,
             $"| {size:N0} | {partitions} | {read} | {runs.Min(r => r.Wall).TotalSeconds:F2}–{runs.Max(r => r.Wall).TotalSeconds:F2} s | {runs.Min(r => r.Cpu).TotalSeconds:F2}–{runs.Max(r => r.Cpu).TotalSeconds:F2} s | {runs[0].Rows:N0} |");
+
+    /// <summary>The SQLite file of <paramref name="size"/> sessions the recovery figures read, filled unless <paramref name="reuse"/> finds one.</summary>
+    public static async Task<string> Database(string folder, int size, bool reuse)
+    {
+        var path = Path.Combine(folder, $"recovery-{size}.db");
+        if (!reuse || !File.Exists(path))
+        {
+            // Filled in the order of the keys the store keeps (random, as real ids are), which takes minutes at 1M.
+            await Fill(path, size);
+        }
+
+        return path;
+    }
+
+    /// <summary>The id of session <paramref name="i"/> of the ones <see cref="FillStore"/> writes.</summary>
+    public static string IdOf(int i) => $"bench{i:D15}";
 
     private static async Task Fill(string path, int count)
     {
@@ -79,7 +90,7 @@ internal static class RecoveryByPartition
             for (var i = start; i < Math.Min(count, start + chunk); i++)
             {
                 var touched = now - TimeSpan.FromMilliseconds(count - i);
-                writes.Add(SessionWrite.Upsert(new SessionRecord($"bench{i:D15}", data, touched, touched, 1, touched + lifetime)));
+                writes.Add(SessionWrite.Upsert(new SessionRecord(IdOf(i), data, touched, touched, 1, touched + lifetime)));
             }
 
             await store.CommitAsync(writes, CancellationToken.None);
