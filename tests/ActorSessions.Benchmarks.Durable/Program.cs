@@ -92,8 +92,8 @@ foreach (var line in results)
 if (!skipRestart)
 {
     Console.WriteLine();
-    Console.WriteLine($"| store | sessions recovered | restart time (start to first answer) | rows/s | managed heap after |");
-    Console.WriteLine("|---|---:|---:|---:|---:|");
+    Console.WriteLine($"| store | sessions recovered | start to the first answer | start to fully recovered | rows/s | managed heap after |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
     Console.WriteLine(await Restart("SQLite", fresh => Sqlite("restart.db", fresh), sessionsAtRestart));
     if (!string.IsNullOrEmpty(postgres))
     {
@@ -206,7 +206,17 @@ async Task<string> Restart(string storeName, Func<bool, ISessionStore> open, int
     using var system = ActorSystem.Create("restart", "akka.loglevel = WARNING");
     var started = Stopwatch.StartNew();
     var container = system.ActorOf(SessionContainer.Props(new SessionContainerOptions(SessionSettings.Default) { Store = reopened, StoreSettings = SessionStoreSettings.Default }));
-    var stats = await container.Ask<SessionStats>(GetSessionStats.Instance, TimeSpan.FromMinutes(5));
+
+    // The first answer about a stored session, then every session held (the container serves while it
+    // recovers, so its stats count the sessions read so far until the last row is read).
+    await container.Ask<SessionFound>(new GetSession(RecoveryByPartition.IdOf(count / 2)), TimeSpan.FromMinutes(5));
+    var first = started.Elapsed;
+    SessionStats stats;
+    while ((stats = await container.Ask<SessionStats>(GetSessionStats.Instance, TimeSpan.FromMinutes(5))).Count < count)
+    {
+        await Task.Delay(1);
+    }
+
     var elapsed = started.Elapsed;
     GC.Collect();
     var heap = GC.GetTotalMemory(forceFullCollection: true);
@@ -217,7 +227,7 @@ async Task<string> Restart(string storeName, Func<bool, ISessionStore> open, int
         await r.DisposeAsync();
     }
 
-    return $"| {storeName} | {stats.Count:N0} | {elapsed.TotalSeconds:F2} s | {stats.Count / elapsed.TotalSeconds:N0} | {heap / 1024.0 / 1024.0:N0} MiB |";
+    return $"| {storeName} | {stats.Count:N0} | {first.TotalMilliseconds:N0} ms | {elapsed.TotalSeconds:F2} s | {stats.Count / elapsed.TotalSeconds:N0} | {heap / 1024.0 / 1024.0:N0} MiB |";
 }
 
 int Arg(string name, int fallback) =>
