@@ -89,7 +89,9 @@ internal static class RecoveryByPartition
             var writes = new List<SessionWrite>(chunk);
             for (var i = start; i < Math.Min(count, start + chunk); i++)
             {
-                var touched = now - TimeSpan.FromMilliseconds(count - i);
+                // Each its own stamp, all within a tenth of a second: a database kept with --reuse holds
+                // live sessions for the whole idle timeout after it was filled.
+                var touched = now - TimeSpan.FromTicks(count - i);
                 writes.Add(SessionWrite.Upsert(new SessionRecord(IdOf(i), data, touched, touched, 1, touched + lifetime)));
             }
 

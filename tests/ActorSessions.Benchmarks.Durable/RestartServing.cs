@@ -11,7 +11,8 @@ namespace ActorSessions.Benchmarks.Durable;
 /// same file. Each round starts a container, asks at once for a stored session (the first answer), then
 /// for the container's stats until it holds every session (fully recovered: the last row read, polled
 /// every millisecond, which a container that does not serve while recovering answers only then).
-/// Wall times are from starting the container; CPU time is the process's over the full recovery.
+/// Wall times are from starting the container; CPU time is the process's over the full recovery; the
+/// heap is the managed heap after a full collection once every session is held (the largest of the rounds).
 /// </summary>
 internal static class RestartServing
 {
@@ -19,8 +20,8 @@ internal static class RestartServing
     {
         Console.WriteLine($"# Restart, serving while recovering — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, SQLite, {rounds} rounds each, alternating");
         Console.WriteLine();
-        Console.WriteLine("| sessions | P | serve-while-recovering | first answer (min–max) | fully recovered (min–max) | CPU to fully recovered (min–max) |");
-        Console.WriteLine("|---:|---:|---|---:|---:|---:|");
+        Console.WriteLine("| sessions | P | serve-while-recovering | first answer (min–max) | fully recovered (min–max) | CPU to fully recovered (min–max) | managed heap after |");
+        Console.WriteLine("|---:|---:|---|---:|---:|---:|---:|");
         foreach (var size in sizes)
         {
             var path = await RecoveryByPartition.Database(folder, size, reuse);
@@ -70,14 +71,16 @@ internal static class RestartServing
         var full = started.Elapsed;
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
+        var heap = GC.GetTotalMemory(forceFullCollection: true);
+        GC.KeepAlive(container);
         await system.Terminate();
-        return new Round(first, full, cpu);
+        return new Round(first, full, cpu, heap);
     }
 
     private static string Line(int size, int partitions, string mode, List<Round> rounds) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"| {size:N0} | {partitions} | {mode} | {Range(rounds.Select(r => r.First))} | {Range(rounds.Select(r => r.Full))} | {Range(rounds.Select(r => r.Cpu))} |");
+            $"| {size:N0} | {partitions} | {mode} | {Range(rounds.Select(r => r.First))} | {Range(rounds.Select(r => r.Full))} | {Range(rounds.Select(r => r.Cpu))} | {rounds.Max(r => r.Heap) / 1024.0 / 1024.0:N0} MiB |");
 
     private static string Range(IEnumerable<TimeSpan> spans)
     {
@@ -90,5 +93,5 @@ internal static class RestartServing
             ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalMilliseconds:F0} ms")
             : string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:F2} s");
 
-    private sealed record Round(TimeSpan First, TimeSpan Full, TimeSpan Cpu);
+    private sealed record Round(TimeSpan First, TimeSpan Full, TimeSpan Cpu, long Heap);
 }

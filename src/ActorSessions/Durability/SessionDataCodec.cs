@@ -68,11 +68,15 @@ internal static class SessionDataCodec
         return buffer;
     }
 
-    /// <summary>Decodes stored bytes; <see langword="false"/> with the reason when they are not a valid encoding.</summary>
+    /// <summary>
+    /// Decodes stored bytes; <see langword="false"/> with the reason when they are not a valid encoding.
+    /// With <paramref name="keys"/>, the key strings of the sessions one read decodes are shared.
+    /// </summary>
     public static bool TryDecode(
         ReadOnlySpan<byte> bytes,
         out SessionData data,
-        out string? error)
+        out string? error,
+        SessionKeyStrings? keys = null)
     {
         data = default;
         error = null;
@@ -101,7 +105,8 @@ internal static class SessionDataCodec
             for (var i = 0; i < count; i++)
             {
                 var keyLength = ReadVarInt(bytes, ref position);
-                var key = StrictUtf8.GetString(Take(bytes, ref position, keyLength));
+                var keyBytes = Take(bytes, ref position, keyLength);
+                var key = keys is null ? StrictUtf8.GetString(keyBytes) : keys.Get(keyBytes);
                 var valueLength = ReadVarInt(bytes, ref position);
                 entries[i] = new(key, Take(bytes, ref position, valueLength).ToImmutableArray());
             }

@@ -416,6 +416,7 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
                 var chunk = new List<RecoveredSession>(RecoveryChunkSize);
                 var sessions = 0;
                 var unreadable = 0;
+                var keys = new SessionKeyStrings();
 
                 // A fencing store reads the partition's rows only, by their partition keys; any other store
                 // is read whole, and the other partitions' rows passed over here.
@@ -427,7 +428,7 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
                         continue;
                     }
 
-                    if (!Decode(row, out var data, out var error))
+                    if (!Decode(row, out var data, out var error, keys))
                     {
                         unreadable++;
                         JournalLog.UnreadableRow(log, HashForLog(row?.Id), error);
@@ -551,9 +552,10 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
                     var rows = await store.FindAsync(ids, now, cts.Token).ConfigureAwait(false);
                     var sessions = new List<RecoveredSession>(rows.Count);
                     var unreadable = 0;
+                    var keys = new SessionKeyStrings();
                     foreach (var row in rows)
                     {
-                        if (!Decode(row, out var data, out var error))
+                        if (!Decode(row, out var data, out var error, keys))
                         {
                             // As the read behind would: a row the container cannot take is no session.
                             unreadable++;
@@ -613,7 +615,7 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         ReceiveAny(_ => { });
     }
 
-    private static bool Decode(SessionRecord? row, out SessionData data, out string? error)
+    private static bool Decode(SessionRecord? row, out SessionData data, out string? error, SessionKeyStrings keys)
     {
         data = default;
         if (row?.Id is null || !SessionIdGenerator.IsWellFormed(row.Id))
@@ -628,7 +630,7 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
             return false;
         }
 
-        return SessionDataCodec.TryDecode(row.Data, out data, out error);
+        return SessionDataCodec.TryDecode(row.Data, out data, out error, keys);
     }
 
     /// <summary>Ids are bearer secrets: a log line names a row by a short hash of its id.</summary>

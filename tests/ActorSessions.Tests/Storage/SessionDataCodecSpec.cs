@@ -42,6 +42,35 @@ public sealed class SessionDataCodecSpec
     }
 
     [Fact]
+    public void Sessions_decoded_with_shared_key_strings_hold_one_string_a_key_and_decode_alike()
+    {
+        var keys = new SessionKeyStrings();
+        var longKey = new string('k', 100);
+        var stored = SessionDataCodec.Encode(SessionData.Empty.SetItem("user", [1]).SetItem("Zoë", [2]).SetItem(longKey, [3]));
+
+        Assert.True(SessionDataCodec.TryDecode(stored, out var first, out _, keys));
+        Assert.True(SessionDataCodec.TryDecode(stored, out var second, out _, keys));
+        Assert.True(SessionDataCodec.TryDecode(stored, out var alone, out _));
+
+        Assert.Equal(alone, first);
+        Assert.Equal(alone, second);
+        Assert.Same(first.Keys.Single(k => k == "user"), second.Keys.Single(k => k == "user"));
+        Assert.Same(first.Keys.Single(k => k == "Zoë"), second.Keys.Single(k => k == "Zoë"));
+        Assert.NotSame(first.Keys.Single(k => k == longKey), second.Keys.Single(k => k == longKey));
+    }
+
+    [Fact]
+    public void A_key_that_is_not_utf8_is_refused_with_shared_key_strings_too()
+    {
+        var keys = new SessionKeyStrings();
+        Assert.True(SessionDataCodec.TryDecode(SessionDataFormat.EncodeUtf8([KeyValuePair.Create(new byte[] { 65 }, new byte[] { 1 })]), out _, out _, keys));
+
+        Assert.False(SessionDataCodec.TryDecode(SessionDataFormat.EncodeUtf8([KeyValuePair.Create(new byte[] { 0xFF }, new byte[] { 1 })]), out _, out var error, keys));
+        Assert.False(SessionDataCodec.TryDecode(SessionDataFormat.EncodeUtf8([KeyValuePair.Create(new byte[] { 0xFF }, new byte[] { 1 })]), out _, out _, keys));
+        Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Fact]
     public void No_data_is_stored_as_an_empty_map()
     {
         Assert.True(SessionDataCodec.TryDecode(SessionDataCodec.Encode(SessionData.Empty), out var decoded, out _));
