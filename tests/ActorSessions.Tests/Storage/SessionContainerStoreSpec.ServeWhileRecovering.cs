@@ -218,6 +218,34 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
     }
 
     [Fact]
+    public async Task A_journal_that_restarts_while_the_rows_are_read_recovers_again_and_its_predecessors_older_rows_are_never_taken()
+    {
+        Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5), value: "old"));
+        Store.Put(Row(IdB, Start - TimeSpan.FromMinutes(5)));
+        Store.HoldLoads();
+        var container = NewContainer();
+        await Store.LoadStarted();
+        var session = (await Ask<SessionFound>(container, new GetSession(IdA))).Session;
+        await Ask<SessionSaved>(container, new SaveSession(session.SetString("k", "new")));
+        Assert.True((await Ask<SessionDeleted>(container, new DeleteSession(IdB))).Existed);
+
+        // A fault of the journal's own (here a malformed message) restarts it; its read, held, still runs
+        // and holds the rows as they were before the save and the delete.
+        Sys.ActorSelection(container.Path / "journal").Tell(new Durability.JournalFind(1, null!));
+        await Store.LoadStarted();
+        Assert.Equal("new", (await Ask<SessionFound>(container, new GetSession(IdA))).Session.GetString("k"));
+
+        // What the dead journal's read sends, whenever it comes: rows of its attempt, the first.
+        container.Tell(new Durability.RecoveredChunk(1, [new Durability.RecoveredSession(IdB, Decode(Row(IdB, Start)), Start.UtcTicks, Start.UtcTicks, 3)]));
+        container.Tell(new Durability.RecoveredChunk(1, [new Durability.RecoveredSession(IdA, Decode(Row(IdA, Start, value: "old")), Start.UtcTicks, Start.UtcTicks, 3)]));
+        Store.ReleaseLoads();
+
+        Assert.Equal(1, (await Ask<TimeAdjusted>(container, new AdjustTime(TimeSpan.Zero))).Sessions);
+        Assert.Equal("new", (await Ask<SessionFound>(container, new GetSession(IdA))).Session.GetString("k"));
+        await Ask<SessionNotFound>(container, new GetSession(IdB));
+    }
+
+    [Fact]
     public async Task Past_max_sessions_the_least_recently_touched_are_evicted_once_the_last_row_is_read()
     {
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(3)));
