@@ -551,14 +551,13 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
                 {
                     var rows = await store.FindAsync(ids, now, cts.Token).ConfigureAwait(false);
                     var sessions = new List<RecoveredSession>(rows.Count);
-                    var unreadable = 0;
                     var keys = new SessionKeyStrings();
                     foreach (var row in rows)
                     {
                         if (!Decode(row, out var data, out var error, keys))
                         {
-                            // As the read behind would: a row the container cannot take is no session.
-                            unreadable++;
+                            // As the read behind does: a row the container cannot take is no session. It is
+                            // counted there, once, since the read behind reads every row.
                             JournalLog.UnreadableRow(log, HashForLog(row?.Id), error);
                             continue;
                         }
@@ -566,14 +565,14 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
                         sessions.Add(new RecoveredSession(row!.Id, data, row.CreatedAt.UtcTicks, row.LastModified.UtcTicks, row.Version));
                     }
 
-                    return new FindDone(new JournalFound(attempt, ids, sessions, null), unreadable);
+                    return new FindDone(new JournalFound(attempt, ids, sessions, null));
                 }
                 catch (Exception e)
                 {
                     var error = e is OperationCanceledException && cts.IsCancellationRequested
                         ? new TimeoutException($"Reading sessions by id from the store took longer than its commit-timeout ({timeout}).", e)
                         : e;
-                    return new FindDone(new JournalFound(attempt, ids, [], error), 0);
+                    return new FindDone(new JournalFound(attempt, ids, [], error));
                 }
             }).PipeTo(Self);
         }
@@ -582,7 +581,6 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
     private void OnFindDone(FindDone done)
     {
         _findsInFlight--;
-        _unreadable += done.Unreadable;
         if (done.Found.Error is { } error)
         {
             _lastFailure = error.Message;
@@ -733,7 +731,7 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
 
     private sealed record RetryStream(int Attempt);
 
-    private sealed record FindDone(JournalFound Found, int Unreadable);
+    private sealed record FindDone(JournalFound Found);
 
     private sealed record CleanupDone(int Deleted, Exception? Error);
 

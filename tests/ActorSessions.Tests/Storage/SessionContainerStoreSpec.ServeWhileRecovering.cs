@@ -1,3 +1,4 @@
+using ActorSessions.Storage;
 using Akka.Actor;
 
 namespace ActorSessions.Tests.Storage;
@@ -150,6 +151,22 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
         Assert.Equal("kept", found.Session.GetString("k"));
         Assert.Equal(2, Store.FindCalls);
         Assert.True(Store.Rows.ContainsKey(opened.Id));
+    }
+
+    [Fact]
+    public async Task An_unreadable_row_looked_up_before_the_read_reaches_it_is_no_session_and_counted_once()
+    {
+        Store.Put(new SessionRecord(IdB, [0xFF], Start, Start, 1, Start + TimeSpan.FromMinutes(30)));
+        Store.HoldLoads();
+        var container = NewContainer();
+        await Store.LoadStarted();
+
+        await Ask<SessionNotFound>(container, new GetSession(IdB));
+        Store.ReleaseLoads();
+        await Ask<TimeAdjusted>(container, new AdjustTime(TimeSpan.Zero));
+
+        Assert.Equal(1, (await StoreStats(container)).UnreadableRows);
+        Assert.Equal(1, Store.FindCalls);
     }
 
     [Fact]
