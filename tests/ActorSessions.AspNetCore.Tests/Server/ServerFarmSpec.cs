@@ -18,13 +18,23 @@ public sealed class ServerFarmSpec(ITestOutputHelper output) : IAsyncLifetime
 
     private readonly string _dir = Directory.CreateTempSubdirectory("actorsessions-farm-").FullName;
     private readonly string _schema = TestPostgres.NewSchema();
+    private IDisposable? _serverInUse;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    // The PostgreSQL fault specs stop the server; the farm needs it up from start to end (CI once failed
+    // this spec's SIGKILL case with "connection refused" while PostgreSqlStoppedFaultSpec had it stopped).
+    public async Task InitializeAsync() => _serverInUse = await TestPostgres.SharedUseAsync(TimeSpan.FromMinutes(5));
 
     public async Task DisposeAsync()
     {
-        await TestPostgres.DropSchema(_schema);
-        Directory.Delete(_dir, recursive: true);
+        try
+        {
+            await TestPostgres.DropSchema(_schema);
+            Directory.Delete(_dir, recursive: true);
+        }
+        finally
+        {
+            _serverInUse?.Dispose();
+        }
     }
 
     [Fact]
