@@ -20,7 +20,9 @@ public sealed class HttpHarnessSmokeSpec : IDisposable
     {
         var log = new StringWriter();
 
-        // Off xunit's synchronization context: the virtual users' loops run on the thread pool.
+        // Off xunit's synchronization context: the virtual users' loops run on the thread pool. The
+        // PostgreSQL server is needed up throughout: the fault specs of the other test assemblies stop it.
+        using var postgresInUse = await SharedUseOfPostgresAsync(TimeSpan.FromMinutes(5));
         var exit = await Task.Run(() => HttpHarness.RunAsync(["--quick", "--out", _output], log));
 
         Assert.True(exit == 0, log.ToString());
@@ -66,6 +68,33 @@ public sealed class HttpHarnessSmokeSpec : IDisposable
 
         Assert.All(rows, r => Assert.Contains(r.GetProperty("backend").GetString(), expected));
         Assert.Equal(expected.Count * Workloads.Length, json.RootElement.GetProperty("samples").GetArrayLength());
+    }
+
+    /// <summary>
+    /// A shared <c>flock</c> on the lock file beside the throwaway server's control script, which the specs that
+    /// stop the server take exclusively (as ActorSessions.AspNetCore.Tests' <c>TestPostgres.SharedUseAsync</c>
+    /// does); nothing to take when no server was started.
+    /// </summary>
+    private static async Task<IDisposable?> SharedUseOfPostgresAsync(TimeSpan wait)
+    {
+        if (Environment.GetEnvironmentVariable("ACTORSESSIONS_TEST_PG_CONTROL") is not { Length: > 0 } control)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(Path.GetDirectoryName(control)!, "tests.lock");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+            }
+            catch (IOException) when (waited.Elapsed < wait)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     public void Dispose()
