@@ -177,33 +177,6 @@ public sealed class SessionContainerStoreEffectsSpec : StoreSpecBase
         Assert.Empty(measured);
     }
 
-    private TestProbe Events()
-    {
-        var events = CreateTestProbe();
-        Sys.EventStream.Subscribe(events.Ref, typeof(SessionCreated));
-        Sys.EventStream.Subscribe(events.Ref, typeof(SessionEnded));
-        return events;
-    }
-
-    /// <summary>
-    /// Every event published so far, in order, with no waiting for silence: once the container has answered
-    /// a later message it has published all it will of earlier ones, and a marker published now arrives
-    /// behind them.
-    /// </summary>
-    private async Task<List<object>> PublishedSoFar(TestProbe events, IActorRef container)
-    {
-        await Ask<SessionStats>(container, GetSessionStats.Instance);
-        var marker = new SessionEnded("end-of-events-marker", SessionEndReason.Deleted);
-        Sys.EventStream.Publish(marker);
-        var published = new List<object>();
-        for (var message = events.ExpectMsg<object>(AskTimeout); !ReferenceEquals(message, marker); message = events.ExpectMsg<object>(AskTimeout))
-        {
-            published.Add(message);
-        }
-
-        return published;
-    }
-
     private static string? Reason(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         foreach (var tag in tags)

@@ -74,6 +74,34 @@ public abstract class StoreSpecBase : Akka.TestKit.Xunit2.TestKit
     protected async Task AwaitAvailable(IActorRef container) =>
         await AwaitAssertAsync(async () => Assert.True((await StoreStats(container)).Available), TimeSpan.FromSeconds(5));
 
+    /// <summary>A probe of the lifecycle events the container publishes.</summary>
+    protected TestProbe Events()
+    {
+        var events = CreateTestProbe();
+        Sys.EventStream.Subscribe(events.Ref, typeof(SessionCreated));
+        Sys.EventStream.Subscribe(events.Ref, typeof(SessionEnded));
+        return events;
+    }
+
+    /// <summary>
+    /// Every event published so far, in order, with no waiting for silence: once the container has answered
+    /// a later message it has published all it will of earlier ones, and a marker published now arrives
+    /// behind them.
+    /// </summary>
+    protected async Task<List<object>> PublishedSoFar(TestProbe events, IActorRef container)
+    {
+        await Ask<SessionStats>(container, GetSessionStats.Instance);
+        var marker = new SessionEnded("end-of-events-marker", SessionEndReason.Deleted);
+        Sys.EventStream.Publish(marker);
+        var published = new List<object>();
+        for (var message = events.ExpectMsg<object>(AskTimeout); !ReferenceEquals(message, marker); message = events.ExpectMsg<object>(AskTimeout))
+        {
+            published.Add(message);
+        }
+
+        return published;
+    }
+
     /// <summary>A stored row's data, decoded; fails the spec when it cannot be.</summary>
     protected static SessionData Decode(SessionRecord record)
     {
