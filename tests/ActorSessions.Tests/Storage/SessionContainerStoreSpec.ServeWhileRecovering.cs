@@ -95,6 +95,31 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
     }
 
     [Fact]
+    public async Task While_the_rows_are_read_a_write_is_answered_only_once_stored_and_one_whose_commit_fails_stores_and_publishes_nothing()
+    {
+        var events = Events();
+        Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5)));
+        Store.HoldLoads();
+        var container = NewContainer();
+        await Store.LoadStarted();
+        Store.HoldCommits();
+
+        var open = Ask<SessionOpened>(container, new OpenSession());
+        await Store.CommitStarted();
+        Assert.False(open.IsCompleted);
+        Store.ReleaseCommits();
+        var created = (await open).Session;
+        Assert.True(Store.Rows.ContainsKey(created.Id));
+
+        Store.Fault = new IOException("disk on fire");
+        await AskFails(container, new DeleteSession(created.Id));
+        Assert.True(Store.Rows.ContainsKey(created.Id));
+
+        var published = await PublishedSoFar(events, container);
+        Assert.Equal(created.Id, Assert.IsType<SessionCreated>(Assert.Single(published)).SessionId);
+    }
+
+    [Fact]
     public async Task A_request_behind_one_that_waits_for_its_session_is_answered_after_it()
     {
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5)));
