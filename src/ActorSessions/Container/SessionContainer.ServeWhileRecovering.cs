@@ -46,11 +46,6 @@ public sealed partial class SessionContainer
                     return true;
                 }
 
-                if (_awaiting.Count == 0 && !LookUpUnknown(message))
-                {
-                    return false;
-                }
-
                 if (_awaiting.Count >= MaxHeldWhileRecovering)
                 {
                     ContainerLog.RecoveryBufferFull(_log, _awaiting.Count);
@@ -58,9 +53,10 @@ public sealed partial class SessionContainer
                     return true;
                 }
 
-                if (_awaiting.Count > 0)
+                // Served at once when nothing waits before it and it needs no lookup.
+                if (!LookUpUnknown(message) && _awaiting.Count == 0)
                 {
-                    LookUpUnknown(message);
+                    return false;
                 }
 
                 _awaiting.Enqueue((message, sender));
@@ -175,10 +171,7 @@ public sealed partial class SessionContainer
     {
         var awaiting = _awaiting.ToArray();
         _awaiting.Clear();
-        _lookingUp.Clear();
-        _lookupFailed.Clear();
-        _toLookUp.Clear();
-        _holdingAll = false;
+        ForgetLookups();
         _book.RecoveryDone();
         _book.EvictOverLimits(Turn());
         Conclude(Nothing.Instance, ActorRefs.Nobody);
@@ -206,6 +199,12 @@ public sealed partial class SessionContainer
 
         _held.InsertRange(0, _awaiting);
         _awaiting.Clear();
+        ForgetLookups();
+    }
+
+    /// <summary>Serving during recovery is over: no lookup's answer is waited for, nothing waits for the last row.</summary>
+    private void ForgetLookups()
+    {
         _lookingUp.Clear();
         _lookupFailed.Clear();
         _toLookUp.Clear();
@@ -299,14 +298,17 @@ public sealed partial class SessionContainer
     }
 
     /// <summary>Answers a request that cannot be served with a <see cref="SessionStoreUnavailableException"/>, every part of a batch alike.</summary>
-    private static void Refuse(object message, IActorRef sender, string reason)
+    private static void Refuse(object message, IActorRef sender, string reason) =>
+        Refuse(message, sender, new Status.Failure(new SessionStoreUnavailableException(reason)));
+
+    /// <summary>Answers a request that cannot be served with <paramref name="failure"/>, every part of a batch alike.</summary>
+    private static void Refuse(object message, IActorRef sender, Status.Failure failure)
     {
         if (sender.IsNobody())
         {
             return;
         }
 
-        var failure = new Status.Failure(new SessionStoreUnavailableException(reason));
         sender.Tell(message is SessionBatch { Requests: { } requests } ? new SessionBatchHandled(Enumerable.Repeat<object>(failure, requests.Count).ToArray()) : failure);
     }
 }

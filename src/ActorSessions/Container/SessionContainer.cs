@@ -252,15 +252,15 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     {
         _lastStoreFailure = reason.Message;
         _writable = false;
+        var failure = new Status.Failure(new SessionStoreUnavailableException(
+            $"This session container's partition was taken over by another writer; it serves nothing more: {reason.Message}", reason));
         StopServingWhileRecovering();
         foreach (var (message, sender) in _held)
         {
-            Refuse(message, sender, $"This session container's partition was taken over by another writer; it serves nothing more: {reason.Message}");
+            Refuse(message, sender, failure);
         }
 
         _held.Clear();
-        var failure = new Status.Failure(new SessionStoreUnavailableException(
-            $"This session container's partition was taken over by another writer; it serves nothing more: {reason.Message}", reason));
         Become(() => ReceiveAny(m =>
         {
             if (m is GetSessionStoreStats)
@@ -271,9 +271,9 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
             {
                 Sender.Tell(Stats());
             }
-            else if (m is ISessionMessage && !Sender.IsNobody())
+            else if (m is ISessionMessage)
             {
-                Sender.Tell(m is SessionBatch { Requests: { } requests } ? new SessionBatchHandled(Enumerable.Repeat<object>(failure, requests.Count).ToArray()) : failure);
+                Refuse(m, Sender, failure);
             }
         }));
     }
