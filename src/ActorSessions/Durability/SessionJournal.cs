@@ -428,14 +428,13 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
                         continue;
                     }
 
-                    if (!Decode(row, out var data, out var error, keys))
+                    if (!TryRecover(row, keys, log, out var recovered))
                     {
                         unreadable++;
-                        JournalLog.UnreadableRow(log, HashForLog(row?.Id), error);
                         continue;
                     }
 
-                    chunk.Add(new RecoveredSession(row!.Id, data, row.CreatedAt.UtcTicks, row.LastModified.UtcTicks, row.Version));
+                    chunk.Add(recovered);
                     if (chunk.Count == RecoveryChunkSize)
                     {
                         // Streamed: the container fills its table while the store is still read.
@@ -554,15 +553,12 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
                     var keys = new SessionKeyStrings();
                     foreach (var row in rows)
                     {
-                        if (!Decode(row, out var data, out var error, keys))
+                        // As the read behind does: a row the container cannot take is no session. It is counted
+                        // there, once, since the read behind reads every row.
+                        if (TryRecover(row, keys, log, out var recovered))
                         {
-                            // As the read behind does: a row the container cannot take is no session. It is
-                            // counted there, once, since the read behind reads every row.
-                            JournalLog.UnreadableRow(log, HashForLog(row?.Id), error);
-                            continue;
+                            sessions.Add(recovered);
                         }
-
-                        sessions.Add(new RecoveredSession(row!.Id, data, row.CreatedAt.UtcTicks, row.LastModified.UtcTicks, row.Version));
                     }
 
                     return new FindDone(new JournalFound(attempt, ids, sessions, null));
@@ -611,6 +607,20 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
     {
         Receive<JournalStats>(stats => Sender.Tell(Stats(stats.WaitingInContainer)));
         ReceiveAny(_ => { });
+    }
+
+    /// <summary>A row as the container takes it, or <see langword="false"/> (and a log line naming it by a hash) for one it cannot.</summary>
+    private static bool TryRecover(SessionRecord? row, SessionKeyStrings keys, ILogger log, out RecoveredSession recovered)
+    {
+        if (!Decode(row, out var data, out var error, keys))
+        {
+            JournalLog.UnreadableRow(log, HashForLog(row?.Id), error);
+            recovered = null!;
+            return false;
+        }
+
+        recovered = new RecoveredSession(row!.Id, data, row.CreatedAt.UtcTicks, row.LastModified.UtcTicks, row.Version);
+        return true;
     }
 
     private static bool Decode(SessionRecord? row, out SessionData data, out string? error, SessionKeyStrings keys)
