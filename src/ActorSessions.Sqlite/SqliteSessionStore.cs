@@ -268,8 +268,8 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
         // session's keys are the run of item rows with its partition key and id. Stepped through SQLite's
         // own API: at a million sessions (three million rows) the data reader's cost per column was more
         // than half of the read; the columns are read as spans, and each session's keys encoded straight
-        // from them into its data. Opening the file is synchronous: the caller is not kept waiting for it.
-        await Task.Yield();
+        // from them into its data. Every call to SQLite blocks, and so does this read, on the caller's thread
+        // (the journal reads on a thread of its own, not one of the thread pool's).
         using var reader = new SqliteRowReader(DatabasePath, _options.BusyTimeout, keys, now);
         var rows = 0;
         while (reader.NextSession() is { } record)

@@ -408,7 +408,11 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         var partitions = _partitions;
         var started = _recoveryStarted;
         var epoch = _epoch;
-        var task = Task.Run(async () =>
+
+        // On a thread of its own: a store whose calls block (SQLite) reads for seconds at a million sessions,
+        // and on the thread pool (two threads on a two-core machine) two partitions read at once left it none
+        // for the requests served meanwhile. An asynchronous store's read moves to the pool at its first wait.
+        var task = Task.Factory.StartNew(async () =>
         {
             using var cts = new CancellationTokenSource(timeout, time);
             try
@@ -461,7 +465,7 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
             {
                 return new RecoveryEnded(attempt, 0, 0, Stopwatch.GetElapsedTime(started), e, 0);
             }
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         if (!_serveWhileRecovering)
         {
             // No commit runs beside this read: it is what a restarted journal waits for.

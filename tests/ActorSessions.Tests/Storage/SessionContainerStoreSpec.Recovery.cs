@@ -25,6 +25,20 @@ public sealed class SessionContainerStoreRecoverySpec : StoreSpecBase
     }
 
     [Fact]
+    public async Task The_rows_are_read_on_a_thread_of_their_own_never_one_of_the_thread_pools()
+    {
+        // A store whose calls block (SQLite) reads for seconds; on the pool, two partitions read at once left
+        // a two-core machine's pool no thread for the requests served meanwhile.
+        Store.Put(Row(IdA, Start));
+        Store.Put(Row(IdB, Start));
+
+        var container = NewContainer();
+        await Ask<SessionFound>(container, new GetSession(IdA));
+
+        Assert.Equal([false, false], Store.LoadedOnThreadPool);
+    }
+
+    [Fact]
     public async Task An_expired_row_is_not_recovered()
     {
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(31)));

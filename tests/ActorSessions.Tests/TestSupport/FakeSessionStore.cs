@@ -36,6 +36,9 @@ public sealed class FakeSessionStore : ISessionStore
     /// <summary>When set, the next load fails with it, once, after it is released.</summary>
     public Exception? FailNextLoad { get; set; }
 
+    /// <summary>For each row a load yielded, whether it was read on a thread of the thread pool.</summary>
+    public ConcurrentQueue<bool> LoadedOnThreadPool { get; } = new();
+
     /// <summary>When set, every <see cref="FindAsync"/> fails with it (the rest of the store works).</summary>
     public Exception? FindFault { get; set; }
 
@@ -192,6 +195,7 @@ public sealed class FakeSessionStore : ISessionStore
 
         foreach (var row in (snapshot ?? Rows.Values.ToList()).Where(r => r.ExpiresAt > now))
         {
+            LoadedOnThreadPool.Enqueue(Thread.CurrentThread.IsThreadPoolThread);
             yield return row;
         }
     }
