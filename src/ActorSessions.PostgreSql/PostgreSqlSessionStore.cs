@@ -199,7 +199,7 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
             {
                 if (!SessionDataFormat.TryDecode(r.Data, out var data, out var error))
                 {
-                    throw new InvalidOperationException($"The data of session {r.Id} cannot be written: {error}.");
+                    throw new InvalidOperationException($"The data of a session cannot be written: {error}.");
                 }
 
                 whole.Add(r);

@@ -207,7 +207,7 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
                 {
                     if (statements.Stamps(pk, r) == 0)
                     {
-                        throw new InvalidOperationException($"The session {write.Id} has no row in {DatabasePath}, so a change to its keys cannot be written.");
+                        throw new InvalidOperationException($"A session changed has no row in {DatabasePath}, so a change to its keys cannot be written.");
                     }
 
                     foreach (var key in items.Removed)
@@ -224,7 +224,7 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
                 {
                     if (!SessionDataFormat.TryDecode(r.Data, out var data, out var error))
                     {
-                        throw new InvalidOperationException($"The data of session {write.Id} cannot be written: {error}.");
+                        throw new InvalidOperationException($"The data of a session cannot be written: {error}.");
                     }
 
                     statements.Upsert(pk, r);
