@@ -24,7 +24,7 @@ namespace ActorSessions.PostgreSql;
 /// <c>value</c> (<c>bytea</c>), keyed by (<c>session_id</c>, <c>key</c>). The schema version is kept in
 /// <c>actor_sessions_schema</c>; a version 1 table (one <c>data</c> column a session) is converted in
 /// place by <see cref="InitializeAsync"/>, and so is a version 2 table (no partition keys). Table
-/// <c>actor_session_partitions</c>: <c>partition</c> (key), <c>epoch</c>, the fence of
+/// <c>actor_session_partitions</c>: <c>partition</c> (key), <c>epoch</c>, <c>partitions</c> (the count it was taken under), the fence of
 /// <see cref="IFencedSessionStore"/>, added to a database from before fencing by <see cref="InitializeAsync"/>.
 /// A fenced commit or cleanup locks its partition's row first (<c>SELECT ... FOR UPDATE</c>), so a take waits
 /// for it to end.
@@ -114,7 +114,20 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
                 }
             }
 
-            await Execute(connection, $"CREATE TABLE IF NOT EXISTS {_partitions} (partition integer PRIMARY KEY, epoch bigint NOT NULL)", cancellationToken).ConfigureAwait(false);
+            await Execute(connection, $"CREATE TABLE IF NOT EXISTS {_partitions} (partition integer PRIMARY KEY, epoch bigint NOT NULL, partitions integer)", cancellationToken).ConfigureAwait(false);
+            await using (var counted = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'partitions' AND NOT attisdropped",
+                connection))
+            {
+                counted.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _partitions });
+
+                // Altered only when the column is missing: ALTER TABLE locks the table against every commit's fence check.
+                if ((long)(await counted.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+                {
+                    // A partitions table from before the count was kept: its rows' counts are unknown (null).
+                    await Execute(connection, $"ALTER TABLE {_partitions} ADD COLUMN partitions integer", cancellationToken).ConfigureAwait(false);
+                }
+            }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -137,17 +150,47 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
         Commit((partition, epoch), writes, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<long> TakePartitionAsync(int partition, CancellationToken cancellationToken)
+    public Task<long> TakePartitionAsync(int partition, CancellationToken cancellationToken) =>
+        Take(partition, partitions: null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> TakePartitionAsync(int partition, int partitions, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        return Take(partition, partitions, cancellationToken);
+    }
+
+    /// <summary>
+    /// Raises the partition's epoch; with a count, in the same transaction first every other partition's whose
+    /// count differs (a null count, from before counts were kept, differs from any), which then carry it. Each
+    /// update waits for a fenced commit that holds the row it raises.
+    /// </summary>
+    private async Task<long> Take(int partition, int? partitions, CancellationToken cancellationToken)
     {
         try
         {
-            // One statement, so one transaction; its update waits for a fenced commit that holds the row.
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var take = new NpgsqlCommand(
-                $"INSERT INTO {_partitions} AS p (partition, epoch) VALUES ($1, 1) ON CONFLICT (partition) DO UPDATE SET epoch = p.epoch + 1 RETURNING epoch",
-                connection);
-            take.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partition });
-            return (long)(await take.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            if (partitions is null)
+            {
+                // One statement, so one transaction.
+                await using var take = new NpgsqlCommand(
+                    $"INSERT INTO {_partitions} AS p (partition, epoch) VALUES ($1, 1) ON CONFLICT (partition) DO UPDATE SET epoch = p.epoch + 1 RETURNING epoch",
+                    connection);
+                take.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partition });
+                return (long)(await take.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+
+            // One batch, so one (implicit) transaction: the other counts' partitions are raised with this one, or neither is.
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(Command(
+                $"UPDATE {_partitions} SET epoch = epoch + 1, partitions = $2 WHERE partition <> $1 AND partitions IS DISTINCT FROM $2",
+                new NpgsqlParameter<int> { TypedValue = partition },
+                new NpgsqlParameter<int> { TypedValue = partitions.Value }));
+            batch.BatchCommands.Add(Command(
+                $"INSERT INTO {_partitions} AS p (partition, epoch, partitions) VALUES ($1, 1, $2) ON CONFLICT (partition) DO UPDATE SET epoch = p.epoch + 1, partitions = EXCLUDED.partitions RETURNING epoch",
+                new NpgsqlParameter<int> { TypedValue = partition },
+                new NpgsqlParameter<int> { TypedValue = partitions.Value }));
+            return (long)(await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
         {

@@ -22,7 +22,7 @@ namespace ActorSessions.Sqlite;
 /// <c>session_id</c>, <c>key</c> (its UTF-8 bytes), <c>value</c>, keyed by (<c>partition_key</c>,
 /// <c>session_id</c>, <c>key</c>). Both are <c>WITHOUT ROWID</c>, so each is stored in partition-key order:
 /// a partition's rows are one contiguous run of each table, and reading them is sequential. Table
-/// <c>actor_session_partitions</c>: <c>partition</c> (key), <c>epoch</c>, the fence of
+/// <c>actor_session_partitions</c>: <c>partition</c> (key), <c>epoch</c>, <c>partitions</c> (the count it was taken under), the fence of
 /// <see cref="IFencedSessionStore"/>; a fenced commit or cleanup reads it in its write transaction, which is
 /// exclusive (<c>BEGIN IMMEDIATE</c>) across every connection to the file, so a take cannot interleave with
 /// it. The schema version is SQLite's <c>user_version</c>; <see cref="InitializeAsync"/> converts a version 1
@@ -44,7 +44,7 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
     private const string PartitionKeyFunction = "actor_sessions_partition_key";
 
     private const string PartitionsSql =
-        "CREATE TABLE IF NOT EXISTS actor_session_partitions (partition INTEGER PRIMARY KEY, epoch BIGINT NOT NULL)";
+        "CREATE TABLE IF NOT EXISTS actor_session_partitions (partition INTEGER PRIMARY KEY, epoch BIGINT NOT NULL, partitions INTEGER)";
 
     private const string UpsertSql =
         "INSERT INTO actor_sessions (partition_key, id, created_at, last_modified, version, expires_at) VALUES ($pk, $id, $created, $modified, $version, $expires) " +
@@ -114,6 +114,12 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
             }
 
             Execute(connection, transaction, PartitionsSql);
+            if (Convert.ToInt64(Scalar(connection, transaction, "SELECT count(*) FROM pragma_table_info('actor_session_partitions') WHERE name = 'partitions'"), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                // A partitions table from before the count was kept: its rows' counts are unknown (null).
+                Execute(connection, transaction, "ALTER TABLE actor_session_partitions ADD COLUMN partitions INTEGER");
+            }
+
             transaction.Commit();
         }
         catch (Exception e) when (!e.Message.Contains(DatabasePath, StringComparison.Ordinal))
@@ -147,7 +153,21 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
         Commit((partition, epoch), writes, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<long> TakePartitionAsync(int partition, CancellationToken cancellationToken)
+    public Task<long> TakePartitionAsync(int partition, CancellationToken cancellationToken) =>
+        Take(partition, partitions: null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> TakePartitionAsync(int partition, int partitions, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        return Take(partition, partitions, cancellationToken);
+    }
+
+    /// <summary>
+    /// Raises the partition's epoch in one exclusive transaction; with a count, first every other partition's
+    /// whose count differs (a null count, from before counts were kept, differs from any), which then carry it.
+    /// </summary>
+    private async Task<long> Take(int partition, int? partitions, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -155,12 +175,25 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
             cancellationToken.ThrowIfCancellationRequested();
             var connection = Writer();
             using var transaction = connection.BeginTransaction(deferred: false);
+            if (partitions is { } count)
+            {
+                using var others = connection.CreateCommand();
+                others.Transaction = transaction;
+                others.CommandText =
+                    "UPDATE actor_session_partitions SET epoch = epoch + 1, partitions = $partitions WHERE partition <> $partition AND partitions IS NOT $partitions";
+                others.Parameters.AddWithValue("$partition", partition);
+                others.Parameters.AddWithValue("$partitions", count);
+                others.ExecuteNonQuery();
+            }
+
             using var take = connection.CreateCommand();
             take.Transaction = transaction;
-            take.CommandText =
-                "INSERT INTO actor_session_partitions (partition, epoch) VALUES ($partition, 1) " +
-                "ON CONFLICT (partition) DO UPDATE SET epoch = epoch + 1 RETURNING epoch";
+            take.CommandText = partitions is null
+                ? "INSERT INTO actor_session_partitions (partition, epoch) VALUES ($partition, 1) ON CONFLICT (partition) DO UPDATE SET epoch = epoch + 1 RETURNING epoch"
+                : "INSERT INTO actor_session_partitions (partition, epoch, partitions) VALUES ($partition, 1, $partitions) " +
+                  "ON CONFLICT (partition) DO UPDATE SET epoch = epoch + 1, partitions = excluded.partitions RETURNING epoch";
             take.Parameters.AddWithValue("$partition", partition);
+            take.Parameters.AddWithValue("$partitions", (object?)partitions ?? DBNull.Value);
             var epoch = Convert.ToInt64(take.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
             transaction.Commit();
             return epoch;

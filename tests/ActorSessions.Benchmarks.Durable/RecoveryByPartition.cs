@@ -172,5 +172,8 @@ internal static class RecoveryByPartition
             inner.DeleteExpiredAsync(partition, partitions, epoch, before, limit, cancellationToken);
 
         public Task<long> TakePartitionAsync(int partition, CancellationToken cancellationToken) => inner.TakePartitionAsync(partition, cancellationToken);
+
+        public Task<long> TakePartitionAsync(int partition, int partitions, CancellationToken cancellationToken) =>
+            inner.TakePartitionAsync(partition, partitions, cancellationToken);
     }
 }

@@ -336,6 +336,7 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         var previous = _gate.InFlight;
         var fenced = _fenced;
         var partition = _partition;
+        var partitions = _partitions;
         var task = Task.Run(async () =>
         {
             await previous.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
@@ -348,7 +349,7 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
 
                 // Take the partition before reading it: a writer that held it is fenced from here on, so
                 // what is read is the last it could write.
-                var epoch = fenced is null ? 0 : await fenced.TakePartitionAsync(partition, cts.Token).ConfigureAwait(false);
+                var epoch = fenced is null ? 0 : await fenced.TakePartitionAsync(partition, partitions, cts.Token).ConfigureAwait(false);
                 return new RecoveryOpenedInStore(attempt, epoch, null);
             }
             catch (OperationCanceledException e) when (cts.IsCancellationRequested)

@@ -28,12 +28,28 @@ public interface IFencedSessionStore : ISessionStore
     Task<long> TakePartitionAsync(int partition, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Takes partition <paramref name="partition"/> of <paramref name="partitions"/> for a new writer, as
+    /// <see cref="TakePartitionAsync(int, CancellationToken)"/> does, and also raises the epoch of every other
+    /// partition last taken under another count, in the same transaction. A partition of one count overlaps
+    /// partitions of another (partition 0 of 1 holds every session, partition 1 of 2 half of them): while a
+    /// count changes, one node at a time, a writer of the old count is fenced at its next commit instead of
+    /// writing sessions that a writer of the new count also holds.
+    /// </summary>
+    /// <param name="partition">The partition to take.</param>
+    /// <param name="partitions">How many partitions there are, for this writer.</param>
+    /// <param name="cancellationToken">Cancels the take.</param>
+    /// <returns>The epoch the new writer holds.</returns>
+    /// <remarks>The default takes the partition alone, as a store that keeps no count does.</remarks>
+    Task<long> TakePartitionAsync(int partition, int partitions, CancellationToken cancellationToken) =>
+        TakePartitionAsync(partition, cancellationToken);
+
+    /// <summary>
     /// As <see cref="ISessionStore.CommitAsync"/>, in the same transaction as a check that the epoch of
     /// <paramref name="partition"/> is still <paramref name="epoch"/>; if it is not, nothing is written and
     /// <see cref="SessionStoreFencedException"/> is thrown.
     /// </summary>
     /// <param name="partition">The partition the writes belong to.</param>
-    /// <param name="epoch">The epoch <see cref="TakePartitionAsync"/> returned to this writer.</param>
+    /// <param name="epoch">The epoch <see cref="TakePartitionAsync(int, int, CancellationToken)"/> returned to this writer.</param>
     /// <param name="writes">The writes, as for <see cref="ISessionStore.CommitAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the commit.</param>
     /// <exception cref="SessionStoreFencedException">The partition's epoch is no longer <paramref name="epoch"/>: another writer took it.</exception>
@@ -57,7 +73,7 @@ public interface IFencedSessionStore : ISessionStore
     /// </summary>
     /// <param name="partition">The partition to clean.</param>
     /// <param name="partitions">How many partitions there are now.</param>
-    /// <param name="epoch">The epoch <see cref="TakePartitionAsync"/> returned to this writer.</param>
+    /// <param name="epoch">The epoch <see cref="TakePartitionAsync(int, int, CancellationToken)"/> returned to this writer.</param>
     /// <param name="before">Rows that expired before this time are deleted.</param>
     /// <param name="limit">The most rows one call deletes (at least 1).</param>
     /// <param name="cancellationToken">Cancels the cleanup.</param>

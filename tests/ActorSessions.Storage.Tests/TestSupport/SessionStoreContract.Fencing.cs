@@ -40,6 +40,62 @@ public abstract partial class SessionStoreContract
     }
 
     [Fact]
+    public async Task A_take_under_another_partition_count_fences_every_writer_of_the_other_count()
+    {
+        // Partition 0 of 1 holds every session, partition 1 of 2 half of them: while the count changes node
+        // by node, the old count's writer must not go on writing the sessions the new count's writer holds.
+        var whole = await Fenced.TakePartitionAsync(0, 1, CancellationToken.None);
+        await Commit(Fenced, 0, whole, SessionWrite.Upsert(Row(Id(1), value: "whole")));
+        var other = await OpenSecondStore();
+        try
+        {
+            var half = await other.TakePartitionAsync(1, 2, CancellationToken.None);
+
+            await Assert.ThrowsAsync<SessionStoreFencedException>(() => Commit(Fenced, 0, whole, SessionWrite.Upsert(Row(Id(1), version: 2, value: "stale"))));
+            await Commit(other, 1, half, SessionWrite.Upsert(Row(Id(2), value: "half")));
+
+            // And back: the old count taken again fences the new count's writers.
+            var again = await Fenced.TakePartitionAsync(0, 1, CancellationToken.None);
+            await Assert.ThrowsAsync<SessionStoreFencedException>(() => Commit(other, 1, half, SessionWrite.Upsert(Row(Id(2), version: 2, value: "stale"))));
+            await Commit(Fenced, 0, again, SessionWrite.Upsert(Row(Id(3), value: "again")));
+
+            Assert.Equal([(Id(1), "whole"), (Id(2), "half"), (Id(3), "again")], (await Load()).Select(r => (r.Id, Value(r))).Order());
+        }
+        finally
+        {
+            await Close(other);
+        }
+    }
+
+    [Fact]
+    public async Task Takes_under_one_partition_count_leave_the_other_partitions_writers_alone()
+    {
+        var zero = await Fenced.TakePartitionAsync(0, 2, CancellationToken.None);
+        var one = await Fenced.TakePartitionAsync(1, 2, CancellationToken.None);
+        var oneAgain = await Fenced.TakePartitionAsync(1, 2, CancellationToken.None);
+
+        await Commit(Fenced, 0, zero, SessionWrite.Upsert(Row(Id(1))));
+        await Assert.ThrowsAsync<SessionStoreFencedException>(() => Commit(Fenced, 1, one, SessionWrite.Upsert(Row(Id(2)))));
+        await Commit(Fenced, 1, oneAgain, SessionWrite.Upsert(Row(Id(3))));
+
+        Assert.Equal([1L, 1L, 2L], [zero, one, oneAgain]);
+        Assert.Equal([Id(1), Id(3)], (await Load()).Select(r => r.Id).Order());
+    }
+
+    [Fact]
+    public async Task A_partition_taken_without_a_count_is_fenced_by_the_first_take_with_one()
+    {
+        // A writer of a version that kept no count, or a store's caller that gives none.
+        var uncounted = await Take(Fenced, 0);
+
+        var counted = await Fenced.TakePartitionAsync(1, 2, CancellationToken.None);
+
+        await Assert.ThrowsAsync<SessionStoreFencedException>(() => Commit(Fenced, 0, uncounted, SessionWrite.Upsert(Row(Id(1)))));
+        await Commit(Fenced, 1, counted, SessionWrite.Upsert(Row(Id(2))));
+        Assert.Equal([Id(2)], (await Load()).Select(r => r.Id));
+    }
+
+    [Fact]
     public async Task A_commit_under_the_current_epoch_lands()
     {
         var epoch = await Take(Fenced, 3);

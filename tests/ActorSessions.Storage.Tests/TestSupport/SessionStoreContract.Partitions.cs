@@ -172,7 +172,7 @@ public abstract partial class SessionStoreContract
             await AssertEachPartitionLoadsItsOwn(old, 4, live);
 
             // The epochs of fencing survive the upgrade: a writer fenced before it stays fenced after.
-            var epoch = await old.TakePartitionAsync(0, CancellationToken.None);
+            var epoch = await old.TakePartitionAsync(0, 1, CancellationToken.None);
             Assert.Equal(withPartitionsTable ? 5 : 1, epoch);
 
             // Commits and cleanup work on the upgraded rows, by their partition keys.

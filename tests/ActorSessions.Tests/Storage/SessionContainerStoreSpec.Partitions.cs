@@ -83,7 +83,7 @@ public sealed class SessionContainerStorePartitionSpec : StoreSpecBase
     }
 
     [Fact]
-    public async Task Over_a_fencing_store_each_partition_recovers_and_cleans_only_its_own_rows_under_its_epoch()
+    public async Task Over_a_fencing_store_each_partition_takes_recovers_and_cleans_only_its_own_rows_under_its_epoch()
     {
         var fenced = new FencedFakeStore(Store);
         var expired = Enumerable.Range(0, 40).Select(i => Row($"expired-{i}", Start - TimeSpan.FromHours(2))).ToList();
@@ -96,6 +96,7 @@ public sealed class SessionContainerStorePartitionSpec : StoreSpecBase
         await Ask<SessionsCleanedUp>(container, CleanupSessions.Instance);
 
         await AwaitAssertAsync(() => Assert.Empty(Store.Rows), TimeSpan.FromSeconds(5));
+        Assert.Equal([(0, 2), (1, 2)], fenced.CountedTakes.Order());
         Assert.Equal([(0, 2), (1, 2)], fenced.PartitionLoads.Order());
         Assert.Equal([(0, 2, 1L), (1, 2, 1L)], fenced.FencedCleanups.Distinct().Order());
         Assert.Equal(0, fenced.UnfencedCleanups);

@@ -23,6 +23,15 @@ public sealed class FencedFakeStore(FakeSessionStore rows) : IFencedSessionStore
     /// <summary>Commits refused because their epoch was stale: each is a second writer of a partition caught at it.</summary>
     public int Refused => Volatile.Read(ref _refused);
 
+    /// <summary>The takes with a partition count, as (partition, partitions).</summary>
+    public ConcurrentQueue<(int Partition, int Partitions)> CountedTakes { get; } = new();
+
+    public Task<long> TakePartitionAsync(int partition, int partitions, CancellationToken cancellationToken)
+    {
+        CountedTakes.Enqueue((partition, partitions));
+        return TakePartitionAsync(partition, cancellationToken);
+    }
+
     public Task<long> TakePartitionAsync(int partition, CancellationToken cancellationToken)
     {
         lock (_gate)
