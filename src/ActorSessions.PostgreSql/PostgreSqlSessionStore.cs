@@ -162,7 +162,8 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
 
     /// <summary>
     /// Raises the partition's epoch; with a count, in the same transaction first every other partition's whose
-    /// count differs (a null count, from before counts were kept, differs from any), which then carry it. Each
+    /// recorded count differs, which then carry it (a null count, from before counts were kept, is taken for
+    /// the same: see <see cref="IFencedSessionStore.TakePartitionAsync(int, int, CancellationToken)"/>). Each
     /// update waits for a fenced commit that holds the row it raises.
     /// </summary>
     private async Task<long> Take(int partition, int? partitions, CancellationToken cancellationToken)
@@ -183,7 +184,7 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
             // One batch, so one (implicit) transaction: the other counts' partitions are raised with this one, or neither is.
             await using var batch = new NpgsqlBatch(connection);
             batch.BatchCommands.Add(Command(
-                $"UPDATE {_partitions} SET epoch = epoch + 1, partitions = $2 WHERE partition <> $1 AND partitions IS DISTINCT FROM $2",
+                $"UPDATE {_partitions} SET epoch = epoch + 1, partitions = $2 WHERE partition <> $1 AND partitions <> $2",
                 new NpgsqlParameter<int> { TypedValue = partition },
                 new NpgsqlParameter<int> { TypedValue = partitions.Value }));
             batch.BatchCommands.Add(Command(

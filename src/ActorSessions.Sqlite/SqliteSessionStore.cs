@@ -165,7 +165,8 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
 
     /// <summary>
     /// Raises the partition's epoch in one exclusive transaction; with a count, first every other partition's
-    /// whose count differs (a null count, from before counts were kept, differs from any), which then carry it.
+    /// whose recorded count differs, which then carry it (a null count, from before counts were kept, is
+    /// taken for the same: see <see cref="IFencedSessionStore.TakePartitionAsync(int, int, CancellationToken)"/>).
     /// </summary>
     private async Task<long> Take(int partition, int? partitions, CancellationToken cancellationToken)
     {
@@ -180,7 +181,7 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
                 using var others = connection.CreateCommand();
                 others.Transaction = transaction;
                 others.CommandText =
-                    "UPDATE actor_session_partitions SET epoch = epoch + 1, partitions = $partitions WHERE partition <> $partition AND partitions IS NOT $partitions";
+                    "UPDATE actor_session_partitions SET epoch = epoch + 1, partitions = $partitions WHERE partition <> $partition AND partitions <> $partitions";
                 others.Parameters.AddWithValue("$partition", partition);
                 others.Parameters.AddWithValue("$partitions", count);
                 others.ExecuteNonQuery();

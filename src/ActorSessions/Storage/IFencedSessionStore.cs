@@ -39,7 +39,13 @@ public interface IFencedSessionStore : ISessionStore
     /// <param name="partitions">How many partitions there are, for this writer.</param>
     /// <param name="cancellationToken">Cancels the take.</param>
     /// <returns>The epoch the new writer holds.</returns>
-    /// <remarks>The default takes the partition alone, as a store that keeps no count does.</remarks>
+    /// <remarks>
+    /// A partition last taken without a count (by <see cref="TakePartitionAsync(int, CancellationToken)"/>, or
+    /// by a version that kept none) is taken to have this count: a rolling upgrade of nodes of one count must
+    /// not fence every partition that the nodes not yet upgraded hold. Such a writer is fenced only by a take
+    /// of its own partition, as before counts were kept. The default takes the partition alone, as a store
+    /// that keeps no count does.
+    /// </remarks>
     Task<long> TakePartitionAsync(int partition, int partitions, CancellationToken cancellationToken) =>
         TakePartitionAsync(partition, cancellationToken);
 

@@ -83,16 +83,23 @@ public abstract partial class SessionStoreContract
     }
 
     [Fact]
-    public async Task A_partition_taken_without_a_count_is_fenced_by_the_first_take_with_one()
+    public async Task A_partition_taken_without_a_count_is_taken_for_the_same_count_until_it_is_taken_with_one()
     {
-        // A writer of a version that kept no count, or a store's caller that gives none.
+        // A node of a version that kept no count, beside upgraded nodes: a rolling upgrade must not fence every
+        // partition the nodes not yet upgraded hold.
         var uncounted = await Take(Fenced, 0);
-
         var counted = await Fenced.TakePartitionAsync(1, 2, CancellationToken.None);
 
-        await Assert.ThrowsAsync<SessionStoreFencedException>(() => Commit(Fenced, 0, uncounted, SessionWrite.Upsert(Row(Id(1)))));
+        await Commit(Fenced, 0, uncounted, SessionWrite.Upsert(Row(Id(1))));
         await Commit(Fenced, 1, counted, SessionWrite.Upsert(Row(Id(2))));
-        Assert.Equal([Id(2)], (await Load()).Select(r => r.Id));
+
+        // Once taken with a count, the partition is fenced by a take under another.
+        var zero = await Fenced.TakePartitionAsync(0, 2, CancellationToken.None);
+        var one = await Fenced.TakePartitionAsync(1, 1, CancellationToken.None);
+        await Assert.ThrowsAsync<SessionStoreFencedException>(() => Commit(Fenced, 0, zero, SessionWrite.Upsert(Row(Id(1), version: 2))));
+        await Commit(Fenced, 1, one, SessionWrite.Upsert(Row(Id(3))));
+
+        Assert.Equal([Id(1), Id(2), Id(3)], (await Load()).Select(r => r.Id).Order());
     }
 
     [Fact]
