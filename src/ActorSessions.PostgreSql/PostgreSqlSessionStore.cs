@@ -170,27 +170,23 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
     {
         try
         {
+            // One batch, so one (implicit) transaction: the other counts' partitions are raised with this one, or neither is.
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            if (partitions is null)
+            await using var batch = new NpgsqlBatch(connection);
+            if (partitions is { } count)
             {
-                // One statement, so one transaction.
-                await using var take = new NpgsqlCommand(
-                    $"INSERT INTO {_partitions} AS p (partition, epoch) VALUES ($1, 1) ON CONFLICT (partition) DO UPDATE SET epoch = p.epoch + 1 RETURNING epoch",
-                    connection);
-                take.Parameters.Add(new NpgsqlParameter<int> { TypedValue = partition });
-                return (long)(await take.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                batch.BatchCommands.Add(Command(
+                    $"UPDATE {_partitions} SET epoch = epoch + 1, partitions = $2 WHERE partition <> $1 AND partitions <> $2",
+                    new NpgsqlParameter<int> { TypedValue = partition },
+                    new NpgsqlParameter<int> { TypedValue = count }));
             }
 
-            // One batch, so one (implicit) transaction: the other counts' partitions are raised with this one, or neither is.
-            await using var batch = new NpgsqlBatch(connection);
+            // Without a count, the one recorded is kept.
             batch.BatchCommands.Add(Command(
-                $"UPDATE {_partitions} SET epoch = epoch + 1, partitions = $2 WHERE partition <> $1 AND partitions <> $2",
+                $"INSERT INTO {_partitions} AS p (partition, epoch, partitions) VALUES ($1, 1, $2) " +
+                "ON CONFLICT (partition) DO UPDATE SET epoch = p.epoch + 1, partitions = coalesce(EXCLUDED.partitions, p.partitions) RETURNING epoch",
                 new NpgsqlParameter<int> { TypedValue = partition },
-                new NpgsqlParameter<int> { TypedValue = partitions.Value }));
-            batch.BatchCommands.Add(Command(
-                $"INSERT INTO {_partitions} AS p (partition, epoch, partitions) VALUES ($1, 1, $2) ON CONFLICT (partition) DO UPDATE SET epoch = p.epoch + 1, partitions = EXCLUDED.partitions RETURNING epoch",
-                new NpgsqlParameter<int> { TypedValue = partition },
-                new NpgsqlParameter<int> { TypedValue = partitions.Value }));
+                new NpgsqlParameter { Value = (object?)partitions ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer }));
             return (long)(await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)

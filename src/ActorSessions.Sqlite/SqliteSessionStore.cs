@@ -189,10 +189,11 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
 
             using var take = connection.CreateCommand();
             take.Transaction = transaction;
-            take.CommandText = partitions is null
-                ? "INSERT INTO actor_session_partitions (partition, epoch) VALUES ($partition, 1) ON CONFLICT (partition) DO UPDATE SET epoch = epoch + 1 RETURNING epoch"
-                : "INSERT INTO actor_session_partitions (partition, epoch, partitions) VALUES ($partition, 1, $partitions) " +
-                  "ON CONFLICT (partition) DO UPDATE SET epoch = epoch + 1, partitions = excluded.partitions RETURNING epoch";
+
+            // Without a count, the one recorded is kept.
+            take.CommandText =
+                "INSERT INTO actor_session_partitions (partition, epoch, partitions) VALUES ($partition, 1, $partitions) " +
+                "ON CONFLICT (partition) DO UPDATE SET epoch = epoch + 1, partitions = coalesce(excluded.partitions, partitions) RETURNING epoch";
             take.Parameters.AddWithValue("$partition", partition);
             take.Parameters.AddWithValue("$partitions", (object?)partitions ?? DBNull.Value);
             var epoch = Convert.ToInt64(take.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
