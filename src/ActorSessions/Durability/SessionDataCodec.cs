@@ -12,7 +12,8 @@ internal static class SessionDataCodec
 {
     public const byte FormatVersion = 1;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    /// <summary>The encoding of stored keys: UTF-8 that refuses invalid bytes instead of replacing them.</summary>
+    internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static byte[] Encode(SessionData data)
     {

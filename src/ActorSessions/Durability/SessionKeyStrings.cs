@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace ActorSessions.Durability;
 
 /// <summary>
@@ -13,18 +11,16 @@ internal sealed class SessionKeyStrings
     private const int Slots = 256;
     private const int MaxLength = 64;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private readonly byte[]?[] _bytes = new byte[Slots][];
     private readonly string?[] _strings = new string[Slots];
 
     /// <summary>The key whose UTF-8 bytes are <paramref name="utf8"/>.</summary>
-    /// <exception cref="DecoderFallbackException">The bytes are not UTF-8.</exception>
+    /// <exception cref="System.Text.DecoderFallbackException">The bytes are not UTF-8.</exception>
     public string Get(ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length > MaxLength)
         {
-            return StrictUtf8.GetString(utf8);
+            return SessionDataCodec.StrictUtf8.GetString(utf8);
         }
 
         var slot = Slot(utf8);
@@ -33,7 +29,7 @@ internal sealed class SessionKeyStrings
             return _strings[slot]!;
         }
 
-        var key = StrictUtf8.GetString(utf8);
+        var key = SessionDataCodec.StrictUtf8.GetString(utf8);
         _bytes[slot] = utf8.ToArray();
         _strings[slot] = key;
         return key;
