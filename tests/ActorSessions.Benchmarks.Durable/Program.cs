@@ -211,11 +211,7 @@ async Task<string> Restart(string storeName, Func<bool, ISessionStore> open, int
     // recovers, so its stats count the sessions read so far until the last row is read).
     await container.Ask<SessionFound>(new GetSession(RecoveryByPartition.IdOf(count / 2)), TimeSpan.FromMinutes(5));
     var first = started.Elapsed;
-    SessionStats stats;
-    while ((stats = await container.Ask<SessionStats>(GetSessionStats.Instance, TimeSpan.FromMinutes(5))).Count < count)
-    {
-        await Task.Delay(1);
-    }
+    var stats = await RestartServing.UntilHolding(container, count);
 
     var elapsed = started.Elapsed;
     GC.Collect();

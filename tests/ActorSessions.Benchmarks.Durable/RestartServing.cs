@@ -63,11 +63,7 @@ internal static class RestartServing
             throw new InvalidOperationException("The first answer was about another session.");
         }
 
-        while ((await container.Ask<SessionStats>(GetSessionStats.Instance, TimeSpan.FromMinutes(10))).Count < expected)
-        {
-            await Task.Delay(1);
-        }
-
+        await UntilHolding(container, expected);
         var full = started.Elapsed;
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
@@ -75,6 +71,21 @@ internal static class RestartServing
         GC.KeepAlive(container);
         await system.Terminate();
         return new Round(first, full, cpu, heap);
+    }
+
+    /// <summary>
+    /// Asks for the container's stats every millisecond until it holds <paramref name="count"/> sessions: while
+    /// it serves during recovery they count the sessions read so far. Returns the last stats.
+    /// </summary>
+    internal static async Task<SessionStats> UntilHolding(IActorRef container, int count)
+    {
+        SessionStats stats;
+        while ((stats = await container.Ask<SessionStats>(GetSessionStats.Instance, TimeSpan.FromMinutes(10))).Count < count)
+        {
+            await Task.Delay(1);
+        }
+
+        return stats;
     }
 
     private static string Line(int size, int partitions, string mode, List<Round> rounds) =>
