@@ -1,9 +1,5 @@
 using ActorSessions.Storage;
-using System.Collections.Immutable;
-using System.Data;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace ActorSessions.Sqlite;
@@ -46,25 +42,14 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
     private const string PartitionsSql =
         "CREATE TABLE IF NOT EXISTS actor_session_partitions (partition INTEGER PRIMARY KEY, epoch BIGINT NOT NULL, partitions INTEGER)";
 
-    private const string UpsertSql =
-        "INSERT INTO actor_sessions (partition_key, id, created_at, last_modified, version, expires_at) VALUES ($pk, $id, $created, $modified, $version, $expires) " +
-        "ON CONFLICT (partition_key, id) DO UPDATE SET created_at = excluded.created_at, last_modified = excluded.last_modified, version = excluded.version, expires_at = excluded.expires_at";
-
-    private const string StampsSql =
-        "UPDATE actor_sessions SET created_at = $created, last_modified = $modified, version = $version, expires_at = $expires WHERE partition_key = $pk AND id = $id";
-
-    private const string SetItemSql =
-        "INSERT INTO actor_session_items (partition_key, session_id, key, value) VALUES ($pk, $id, $key, $value) ON CONFLICT (partition_key, session_id, key) DO UPDATE SET value = excluded.value";
-
     // Every key: the range of an un-fenced read or cleanup.
     private static readonly (long First, long Last) AllKeys = (long.MinValue, long.MaxValue);
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly SqliteSessionStoreOptions _options;
     private readonly string _connectionString;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SqliteConnection? _writer;
+    private SqliteRowWriter? _rows;
     private bool _disposed;
 
     /// <summary>Creates the store; nothing is opened until <see cref="InitializeAsync"/>.</summary>
@@ -224,12 +209,12 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
             cancellationToken.ThrowIfCancellationRequested();
             var connection = Writer();
             using var transaction = connection.BeginTransaction(deferred: false);
+            var statements = Rows(connection);
             if (fence is var (partition, epoch))
             {
-                CheckEpoch(connection, transaction, partition, epoch);
+                CheckEpoch(statements, partition, epoch);
             }
 
-            using var statements = new WriteStatements(connection, transaction);
             foreach (var write in writes)
             {
                 var pk = SessionPartitionKey.Of(write.Id);
@@ -247,12 +232,12 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
 
                     foreach (var key in items.Removed)
                     {
-                        statements.RemoveItem(pk, write.Id, StrictUtf8.GetBytes(key));
+                        statements.RemoveItem(pk, write.Id, key);
                     }
 
                     foreach (var (key, value) in items.Set)
                     {
-                        statements.SetItem(pk, write.Id, StrictUtf8.GetBytes(key), value);
+                        statements.SetItem(pk, write.Id, key, value.AsSpan());
                     }
                 }
                 else
@@ -266,7 +251,7 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
                     statements.DeleteItems(pk, write.Id);
                     foreach (var (key, value) in data)
                     {
-                        statements.SetItem(pk, write.Id, StrictUtf8.GetBytes(key), value);
+                        statements.SetItem(pk, write.Id, key, value.AsSpan());
                     }
                 }
             }
@@ -419,7 +404,7 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
             using var transaction = connection.BeginTransaction(deferred: false);
             if (fence is var (partition, epoch))
             {
-                CheckEpoch(connection, transaction, partition, epoch);
+                CheckEpoch(Rows(connection), partition, epoch);
             }
 
             Execute(connection, transaction, """
@@ -460,13 +445,9 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
     }
 
     /// <summary>Throws <see cref="SessionStoreFencedException"/> unless <paramref name="partition"/>'s epoch is <paramref name="epoch"/>.</summary>
-    private static void CheckEpoch(SqliteConnection connection, SqliteTransaction transaction, int partition, long epoch)
+    private static void CheckEpoch(SqliteRowWriter rows, int partition, long epoch)
     {
-        using var check = connection.CreateCommand();
-        check.Transaction = transaction;
-        check.CommandText = "SELECT epoch FROM actor_session_partitions WHERE partition = $partition";
-        check.Parameters.AddWithValue("$partition", partition);
-        var current = check.ExecuteScalar() is { } found ? Convert.ToInt64(found, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var current = rows.Epoch(partition);
         if (current != epoch)
         {
             throw new SessionStoreFencedException(partition, epoch, current);
@@ -528,7 +509,7 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
     private static void MigrateFromVersion1(SqliteConnection connection, SqliteTransaction transaction)
     {
         Execute(connection, transaction, SessionsTableSql("actor_sessions_v3") + ItemsTableSql("actor_session_items"));
-        using (var statements = new WriteStatements(connection, transaction, sessions: "actor_sessions_v3"))
+        using (var statements = new SqliteRowWriter(connection, sessions: "actor_sessions_v3"))
         using (var read = connection.CreateCommand())
         {
             read.Transaction = transaction;
@@ -547,7 +528,7 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
                 statements.Upsert(pk, new SessionRecord(id, [], Stamp(reader, 2), Stamp(reader, 3), reader.IsDBNull(4) ? 0 : reader.GetInt64(4), Stamp(reader, 5)));
                 foreach (var (key, value) in items)
                 {
-                    statements.SetItem(pk, id, StrictUtf8.GetBytes(key), value);
+                    statements.SetItem(pk, id, key, value.AsSpan());
                 }
             }
         }
@@ -620,8 +601,14 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
         return connection;
     }
 
+    /// <summary>The writer's statements, prepared at its first write (after the schema exists). Under the gate.</summary>
+    private SqliteRowWriter Rows(SqliteConnection connection) => _rows ??= new SqliteRowWriter(connection);
+
     private void DropWriter()
     {
+        // The statements first: SQLite keeps a connection open while any of its statements is.
+        _rows?.Dispose();
+        _rows = null;
         _writer?.Dispose();
         _writer = null;
     }
@@ -632,74 +619,6 @@ public sealed class SqliteSessionStore : IFencedSessionStore, IAsyncDisposable, 
         command.Transaction = transaction;
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    /// <summary>The prepared statements of one write transaction.</summary>
-    private sealed class WriteStatements : IDisposable
-    {
-        private readonly SqliteCommand _upsert;
-        private readonly SqliteCommand _stamps;
-        private readonly SqliteCommand _deleteSession;
-        private readonly SqliteCommand _deleteItems;
-        private readonly SqliteCommand _setItem;
-        private readonly SqliteCommand _removeItem;
-
-        public WriteStatements(SqliteConnection connection, SqliteTransaction transaction, string sessions = "actor_sessions")
-        {
-            _upsert = Prepare(connection, transaction, UpsertSql.Replace("actor_sessions", sessions, StringComparison.Ordinal), "$pk", "$id", "$created", "$modified", "$version", "$expires");
-            _stamps = Prepare(connection, transaction, StampsSql.Replace("actor_sessions", sessions, StringComparison.Ordinal), "$pk", "$id", "$created", "$modified", "$version", "$expires");
-            _deleteSession = Prepare(connection, transaction, $"DELETE FROM {sessions} WHERE partition_key = $pk AND id = $id", "$pk", "$id");
-            _deleteItems = Prepare(connection, transaction, "DELETE FROM actor_session_items WHERE partition_key = $pk AND session_id = $id", "$pk", "$id");
-            _setItem = Prepare(connection, transaction, SetItemSql, "$pk", "$id", "$key", "$value");
-            _removeItem = Prepare(connection, transaction, "DELETE FROM actor_session_items WHERE partition_key = $pk AND session_id = $id AND key = $key", "$pk", "$id", "$key");
-        }
-
-        public void Upsert(long pk, SessionRecord r) => Run(_upsert, pk, r.Id, r.CreatedAt.UtcTicks, r.LastModified.UtcTicks, r.Version, r.ExpiresAt.UtcTicks);
-
-        /// <summary>Writes the stamps of a row the table holds; returns 0 when it holds none.</summary>
-        public int Stamps(long pk, SessionRecord r) => Run(_stamps, pk, r.Id, r.CreatedAt.UtcTicks, r.LastModified.UtcTicks, r.Version, r.ExpiresAt.UtcTicks);
-
-        public void DeleteSession(long pk, string id) => Run(_deleteSession, pk, id);
-
-        public void DeleteItems(long pk, string id) => Run(_deleteItems, pk, id);
-
-        // The value's own array, not a copy: SQLite copies it when it binds.
-        public void SetItem(long pk, string id, byte[] key, ImmutableArray<byte> value) => Run(_setItem, pk, id, key, ImmutableCollectionsMarshal.AsArray(value)!);
-
-        public void RemoveItem(long pk, string id, byte[] key) => Run(_removeItem, pk, id, key);
-
-        public void Dispose()
-        {
-            foreach (var command in new[] { _upsert, _stamps, _deleteSession, _deleteItems, _setItem, _removeItem })
-            {
-                command.Dispose();
-            }
-        }
-
-        private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] names)
-        {
-            var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            foreach (var name in names)
-            {
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
-            }
-
-            // Compiled once a transaction, like the statements a commit runs thousands of times.
-            command.Prepare();
-            return command;
-        }
-
-        private static int Run(SqliteCommand command, params object[] values)
-        {
-            for (var i = 0; i < values.Length; i++)
-            {
-                command.Parameters[i].Value = values[i];
-            }
-
-            return command.ExecuteNonQuery();
-        }
     }
 
     private static object? Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
