@@ -3,6 +3,8 @@
 //
 //   dotnet run -c Release --project tests/ActorSessions.Benchmarks.Durable -- [--seconds 5] [--callers 512]
 //        [--sessions 1000000] [--postgres "<connection string>"] [--skip-restart]
+//   ... -- --store-commit [--commits 20000] [--rounds 3]: a store's commit alone, ten one-key changes each, its wall
+//        time and CPU time (StoreCommit.cs; PostgreSQL too with a connection string); nothing else runs.
 //   ... -- --bytes-per-change [--changes 2000]: bytes written to the store per acknowledged one-key change
 //        of a session of 50 keys × 4 KiB, and per touch (BytesPerChange.cs); nothing else runs.
 //   ... -- --recovery-by-partition [--sizes 100000,1000000] [--partitions 1,4] [--rounds 2] [--reuse]: recovery of P
@@ -45,6 +47,12 @@ if (args.Contains("--restart-serving"))
     var sizes = (ArgString("--sizes") ?? "1000000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
     var counts = (ArgString("--partitions") ?? "1,2").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
     await RestartServing.Run(folder, sizes, counts, Arg("--rounds", 3), reuse: args.Contains("--reuse"));
+    return 0;
+}
+
+if (args.Contains("--store-commit"))
+{
+    await StoreCommit.Run(folder, postgres, Arg("--commits", 20_000), Arg("--rounds", 3));
     return 0;
 }
 
