@@ -1,6 +1,5 @@
 using System.Text;
 using ActorSessions.Storage;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace ActorSessions.Sqlite;
@@ -193,41 +192,11 @@ internal sealed class SqliteRowReader : IDisposable
         }
     }
 
-    private bool Step(sqlite3_stmt statement)
-    {
-        var rc = raw.sqlite3_step(statement);
-        if (rc == raw.SQLITE_ROW)
-        {
-            return true;
-        }
-
-        if (rc != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
-
-        return false;
-    }
-
-    private sqlite3_stmt Prepare(string sql)
-    {
-        var rc = raw.sqlite3_prepare_v2(_db, sql, out var statement);
-        if (rc != raw.SQLITE_OK)
-        {
-            statement?.Dispose();
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
-
-        return statement!;
-    }
+    private sqlite3_stmt Prepare(string sql) => SqliteNative.Prepare(_db, sql);
 
     private void Bind(sqlite3_stmt statement, int index, long value) => Check(raw.sqlite3_bind_int64(statement, index, value));
 
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
-    }
+    private bool Step(sqlite3_stmt statement) => SqliteNative.Step(_db, statement);
+
+    private void Check(int rc) => SqliteNative.Check(_db, rc);
 }

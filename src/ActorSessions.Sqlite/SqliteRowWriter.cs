@@ -162,42 +162,17 @@ internal sealed class SqliteRowWriter : IDisposable
         }
     }
 
-    private bool Step(sqlite3_stmt statement)
-    {
-        var rc = raw.sqlite3_step(statement);
-        if (rc == raw.SQLITE_ROW)
-        {
-            return true;
-        }
-
-        if (rc != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
-
-        return false;
-    }
-
+    // Persistent: kept for the writer's whole life, so SQLite does not take them from its lookaside memory.
     private sqlite3_stmt Prepare(string sql)
     {
-        var rc = raw.sqlite3_prepare_v3(_db, sql, raw.SQLITE_PREPARE_PERSISTENT, out var statement);
-        if (rc != raw.SQLITE_OK)
-        {
-            statement?.Dispose();
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
-
-        _prepared.Add(statement!);
-        return statement!;
+        var statement = SqliteNative.Prepare(_db, sql, raw.SQLITE_PREPARE_PERSISTENT);
+        _prepared.Add(statement);
+        return statement;
     }
 
     private void Bind(sqlite3_stmt statement, int index, long value) => Check(raw.sqlite3_bind_int64(statement, index, value));
 
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
-    }
+    private bool Step(sqlite3_stmt statement) => SqliteNative.Step(_db, statement);
+
+    private void Check(int rc) => SqliteNative.Check(_db, rc);
 }
