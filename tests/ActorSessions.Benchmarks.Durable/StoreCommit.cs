@@ -107,10 +107,13 @@ internal static class StoreCommit
         }
         finally
         {
-            (store as IDisposable)?.Dispose();
             if (store is IAsyncDisposable disposable)
             {
                 await disposable.DisposeAsync();
+            }
+            else
+            {
+                (store as IDisposable)?.Dispose();
             }
         }
     }
