@@ -28,20 +28,14 @@ internal static class BytesPerChange
         foreach (var (valueBytes, callers) in new[] { (1024, 1), (4096, 1), (16384, 1), (4096, 16) })
         {
             var path = Path.Combine(folder, "bytes.db");
-            foreach (var f in new[] { path, path + "-wal", path + "-shm" })
-            {
-                File.Delete(f);
-            }
+            BenchDatabases.DeleteSqlite(path);
 
             rows.AddRange(await Measure("SQLite", callers, changes, valueBytes, () => new SqliteSessionStore(new SqliteSessionStoreOptions { Path = path }), new SqliteMeter(path)));
             if (!string.IsNullOrEmpty(postgres))
             {
                 var schema = "bench_" + Guid.NewGuid().ToString("N")[..8];
                 rows.AddRange(await Measure("PostgreSQL", callers, changes, valueBytes, () => new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = postgres, Schema = schema }), new PostgresMeter(postgres)));
-                await using var connection = new Npgsql.NpgsqlConnection(postgres);
-                await connection.OpenAsync();
-                await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
-                await drop.ExecuteNonQueryAsync();
+                await BenchDatabases.DropSchemas(postgres, schema);
             }
         }
 

@@ -116,12 +116,9 @@ return 0;
 SqliteSessionStore Sqlite(string file, bool fresh = true)
 {
     var path = Path.Combine(folder, file);
-    foreach (var f in fresh ? new[] { path, path + "-wal", path + "-shm" } : [])
+    if (fresh)
     {
-        if (File.Exists(f))
-        {
-            File.Delete(f);
-        }
+        BenchDatabases.DeleteSqlite(path);
     }
 
     return new SqliteSessionStore(new SqliteSessionStoreOptions { Path = path });
@@ -130,16 +127,7 @@ SqliteSessionStore Sqlite(string file, bool fresh = true)
 PostgreSqlSessionStore Postgres(string schema) =>
     new(new PostgreSqlSessionStoreOptions { ConnectionString = postgres!, Schema = schema });
 
-async Task DropSchemas(params string[] schemas)
-{
-    await using var connection = new Npgsql.NpgsqlConnection(postgres);
-    await connection.OpenAsync();
-    foreach (var schema in schemas)
-    {
-        await using var command = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
-        await command.ExecuteNonQueryAsync();
-    }
-}
+Task DropSchemas(params string[] schemas) => BenchDatabases.DropSchemas(postgres!, schemas);
 
 async Task<SaveResult> Saves(string storeName, string mode, int callers, Func<ISessionStore> open, bool wrap, int? runSeconds = null)
 {

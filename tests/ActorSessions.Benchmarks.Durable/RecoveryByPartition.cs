@@ -64,11 +64,7 @@ internal static class RecoveryByPartition
 
     private static async Task Fill(string path, int count)
     {
-        foreach (var f in new[] { path, path + "-wal", path + "-shm" })
-        {
-            File.Delete(f);
-        }
-
+        BenchDatabases.DeleteSqlite(path);
         await using var store = new SqliteSessionStore(new SqliteSessionStoreOptions { Path = path });
         await store.InitializeAsync(CancellationToken.None);
         var fill = Stopwatch.StartNew();

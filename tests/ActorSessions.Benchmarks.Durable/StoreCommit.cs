@@ -21,14 +21,12 @@ internal static class StoreCommit
     {
         Console.WriteLine($"# A store's commit alone — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores; {commits:N0} commits of {WritesPerCommit} one-key changes over {Sessions} sessions a run");
         Console.WriteLine();
-        var stores = new List<(string Name, Func<ISessionStore> Open, Action Clean)>();
+        var stores = new List<(string Name, Func<ISessionStore> Open, Func<Task> Clean)>();
         var path = Path.Combine(folder, "commit.db");
-        void DeleteFiles()
+        Task DeleteFiles()
         {
-            foreach (var f in new[] { path, path + "-wal", path + "-shm" })
-            {
-                File.Delete(f);
-            }
+            BenchDatabases.DeleteSqlite(path);
+            return Task.CompletedTask;
         }
 
         stores.Add(("SQLite, synchronous = FULL", () => new SqliteSessionStore(new SqliteSessionStoreOptions { Path = path }), DeleteFiles));
@@ -36,7 +34,7 @@ internal static class StoreCommit
         if (!string.IsNullOrEmpty(postgres))
         {
             var schema = "bench_" + Guid.NewGuid().ToString("N")[..8];
-            stores.Add(("PostgreSQL", () => new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = postgres, Schema = schema }), () => DropSchema(postgres, schema)));
+            stores.Add(("PostgreSQL", () => new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = postgres, Schema = schema }), () => BenchDatabases.DropSchemas(postgres, schema)));
         }
 
         var rows = stores.ToDictionary(s => s.Name, _ => new List<(double Wall, double Cpu)>());
@@ -44,9 +42,9 @@ internal static class StoreCommit
         {
             foreach (var (name, open, clean) in stores)
             {
-                clean();
+                await clean();
                 var (wall, cpu) = await Measure(open, commits);
-                clean();
+                await clean();
                 rows[name].Add((wall, cpu));
                 Console.WriteLine($"round {round} {name}: {wall:F1} µs wall, {cpu:F1} µs CPU a commit");
             }
@@ -122,13 +120,5 @@ internal static class StoreCommit
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static void DropSchema(string postgres, string schema)
-    {
-        using var connection = new Npgsql.NpgsqlConnection(postgres);
-        connection.Open();
-        using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
-        drop.ExecuteNonQuery();
     }
 }
