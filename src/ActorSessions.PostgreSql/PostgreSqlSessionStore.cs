@@ -1,5 +1,6 @@
 using ActorSessions.Storage;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -11,7 +12,7 @@ namespace ActorSessions.PostgreSql;
 /// <summary>
 /// An <see cref="ISessionStore"/> in PostgreSQL. A commit is one transaction of a few statements whatever
 /// its size: the rows go in as arrays (<c>unnest</c>) with <c>ON CONFLICT DO UPDATE</c>, the deletes as
-/// <c>id = ANY(...)</c>; so a group commit of thousands of writes costs a few round trips. Each key of a
+/// <c>id = ANY(...)</c>; so a group commit of thousands of writes costs one round trip. Each key of a
 /// session is a row of its own, so a write costs what it changes: a one-key change writes that key and the
 /// session's stamps, a touch only the stamps (<see cref="AcceptsItemChanges"/>).
 /// </summary>
@@ -27,7 +28,9 @@ namespace ActorSessions.PostgreSql;
 /// <c>actor_session_partitions</c>: <c>partition</c> (key), <c>epoch</c>, <c>partitions</c> (the count it was taken under), the fence of
 /// <see cref="IFencedSessionStore"/>, added to a database from before fencing by <see cref="InitializeAsync"/>.
 /// A fenced commit or cleanup locks its partition's row first (<c>SELECT ... FOR UPDATE</c>), so a take waits
-/// for it to end.
+/// for it to end. A commit is one batch, and so one transaction and one round trip: its checks (the epoch, and
+/// a row for every session whose keys it changes) fail it in the server through the function
+/// <c>actor_sessions_expect</c>, which <see cref="InitializeAsync"/> creates.
 /// </remarks>
 public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposable, IDisposable
 {
@@ -35,6 +38,12 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
     public const int SchemaVersion = 3;
 
     private const int MigrationChunk = 10_000;
+
+    /// <summary>The error a commit raises when its partition's epoch is not the one it holds.</summary>
+    private const string FencedState = "ASF01";
+
+    /// <summary>The error a commit raises when a session whose keys it changes has no row.</summary>
+    private const string MissingRowsState = "ASM01";
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -44,6 +53,7 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
     private readonly string _schemaTable;
     private readonly string _partitions;
     private readonly string _schema;
+    private readonly string _expect;
 
     /// <summary>Creates the store; nothing is opened until <see cref="InitializeAsync"/>.</summary>
     /// <exception cref="ArgumentException">The connection string is missing or invalid.</exception>
@@ -62,6 +72,7 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
         _items = $"{_schema}.actor_session_items";
         _schemaTable = $"{_schema}.actor_sessions_schema";
         _partitions = $"{_schema}.actor_session_partitions";
+        _expect = $"{_schema}.actor_sessions_expect";
     }
 
     /// <inheritdoc />
@@ -128,6 +139,18 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
                     await Execute(connection, $"ALTER TABLE {_partitions} ADD COLUMN partitions integer", cancellationToken).ConfigureAwait(false);
                 }
             }
+
+            // A commit's checks, raised in the server so that its batch is its transaction: one round trip.
+            await Execute(connection, $$"""
+                CREATE OR REPLACE FUNCTION {{_expect}}(actual bigint, expected bigint, state text) RETURNS void
+                LANGUAGE plpgsql AS $fn$
+                BEGIN
+                    IF actual IS DISTINCT FROM expected THEN
+                        RAISE EXCEPTION 'expected %, found %', expected, actual USING ERRCODE = state, HINT = actual::text;
+                    END IF;
+                END
+                $fn$
+                """, cancellationToken).ConfigureAwait(false);
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -198,7 +221,9 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
 
     /// <summary>
     /// One commit, fenced by <paramref name="fence"/> when it is given: the first statement of the batch locks
-    /// the partition's row and reads its epoch, and the transaction commits only if it is the one held.
+    /// the partition's row and fails unless its epoch is the one held. The batch is the transaction (one Sync,
+    /// so PostgreSQL commits it when its last statement has run, and rolls all of it back when one fails):
+    /// its checks are raised in the server, and the commit is one round trip.
     /// </summary>
     private async Task Commit((int Partition, long Epoch)? fence, IReadOnlyList<SessionWrite> writes, CancellationToken cancellationToken)
     {
@@ -253,11 +278,10 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            if (fence is var (partition, _))
+            await using var batch = new NpgsqlBatch(connection);
+            if (fence is var (partition, epoch))
             {
-                batch.BatchCommands.Add(LockEpoch(partition));
+                batch.BatchCommands.Add(CheckEpoch(partition, epoch));
             }
 
             if (whole.Count > 0)
@@ -272,13 +296,16 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
                 batch.BatchCommands.Add(Command($"DELETE FROM {_items} WHERE session_id = ANY($1)", Texts([.. whole.Select(r => r.Id)])));
             }
 
-            NpgsqlBatchCommand? stamps = null;
             if (changed.Count > 0)
             {
-                batch.BatchCommands.Add(stamps = Stamped(
-                    $"UPDATE {_table} AS s SET created_at = u.created_at, last_modified = u.last_modified, version = u.version, expires_at = u.expires_at " +
-                    "FROM unnest($1, $2, $3, $4, $5) AS u (id, created_at, last_modified, version, expires_at) WHERE s.id = u.id",
-                    changed));
+                // Before the keys: a change to a session without a row fails the commit, so no key is left without its session.
+                var stamps = Stamped(
+                    $"WITH s AS (UPDATE {_table} AS s SET created_at = u.created_at, last_modified = u.last_modified, version = u.version, expires_at = u.expires_at " +
+                    "FROM unnest($1, $2, $3, $4, $5) AS u (id, created_at, last_modified, version, expires_at) WHERE s.id = u.id RETURNING 1) " +
+                    $"SELECT {_expect}((SELECT count(*) FROM s), $6, '{MissingRowsState}')",
+                    changed);
+                stamps.Parameters.Add(new NpgsqlParameter<long> { TypedValue = changed.Count });
+                batch.BatchCommands.Add(stamps);
             }
 
             if (removed.Count > 0)
@@ -307,27 +334,20 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
                 batch.BatchCommands.Add(Command($"DELETE FROM {_table} WHERE id = ANY($1)", Texts([.. deletes])));
             }
 
-            if (fence is var (fenced, held))
+            if (batch.BatchCommands.Count > 0)
             {
-                // The writes ran under the lock; if the epoch moved, they are rolled back with the transaction.
-                var current = await ExecuteReadingEpoch(batch, cancellationToken).ConfigureAwait(false);
-                if (current != held)
-                {
-                    throw new SessionStoreFencedException(fenced, held, current);
-                }
-            }
-            else if (batch.BatchCommands.Count > 0)
-            {
+                // Returns once PostgreSQL has answered the Sync, so after the transaction committed.
                 await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            if (stamps is not null && stamps.RecordsAffected != changed.Count)
-            {
-                throw new InvalidOperationException(
-                    $"{changed.Count - stamps.RecordsAffected} of the sessions changed have no row in {_table}, so a change to their keys cannot be written.");
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == MissingRowsState)
+        {
+            throw new InvalidOperationException(
+                $"{changed.Count - Found(e)} of the sessions changed have no row in {_table}, so a change to their keys cannot be written.", e);
+        }
+        catch (PostgresException e) when (e.SqlState == FencedState && fence is var (partition, held))
+        {
+            throw new SessionStoreFencedException(partition, held, Found(e));
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
         {
@@ -335,20 +355,6 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
             _dataSource.Clear();
             throw;
         }
-    }
-
-    /// <summary>Runs a fenced batch, whose first statement reads the epoch; 0 when the partition was never taken.</summary>
-    private static async Task<long> ExecuteReadingEpoch(NpgsqlBatch batch, CancellationToken cancellationToken)
-    {
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var current = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt64(0) : 0;
-
-        // Every result read, so every statement has run and reported its rows.
-        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
-        {
-        }
-
-        return current;
     }
 
     /// <inheritdoc />
@@ -478,33 +484,29 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
-            // As a fenced commit: the partition's row locked first, the deletes under the lock, and nothing
-            // committed if the epoch moved.
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            batch.BatchCommands.Add(LockEpoch(partition));
+            // As a fenced commit: one batch, the partition's row locked first, the deletes under the lock, and
+            // nothing committed if the epoch moved.
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(CheckEpoch(partition, epoch));
             batch.BatchCommands.Add(Command(
                 DeleteExpiredSql(partitioned: true),
                 new NpgsqlParameter<long> { TypedValue = before.UtcTicks },
                 new NpgsqlParameter<int> { TypedValue = limit },
                 new NpgsqlParameter<long> { TypedValue = first },
                 new NpgsqlParameter<long> { TypedValue = last }));
-            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var current = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetInt64(0) : 0;
-                if (current != epoch)
-                {
-                    throw new SessionStoreFencedException(partition, epoch, current);
-                }
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var deleted = reader.GetInt32(0);
 
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                var deleted = reader.GetInt32(0);
-                await reader.DisposeAsync().ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return deleted;
-            }
+            // To the Sync's answer, so the deletes are committed before they are counted as done.
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            return deleted;
+        }
+        catch (PostgresException e) when (e.SqlState == FencedState)
+        {
+            throw new SessionStoreFencedException(partition, epoch, Found(e));
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
         {
@@ -525,10 +527,18 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
         $"keys AS (DELETE FROM {_items} WHERE session_id IN (SELECT id FROM expired)) " +
         "SELECT count(*)::integer FROM expired";
 
-    /// <summary>Locks the partition's row and reads its epoch: the first statement of a fenced transaction.</summary>
-    private NpgsqlBatchCommand LockEpoch(int partition) => Command(
-        $"SELECT epoch FROM {_partitions} WHERE partition = $1 FOR UPDATE",
-        new NpgsqlParameter<int> { TypedValue = partition });
+    /// <summary>
+    /// Locks the partition's row and fails with <see cref="FencedState"/> unless its epoch (0 when the
+    /// partition was never taken) is <paramref name="epoch"/>: the first statement of a fenced batch.
+    /// </summary>
+    private NpgsqlBatchCommand CheckEpoch(int partition, long epoch) => Command(
+        $"SELECT {_expect}(coalesce((SELECT epoch FROM {_partitions} WHERE partition = $1 FOR UPDATE), 0), $2, '{FencedState}')",
+        new NpgsqlParameter<int> { TypedValue = partition },
+        new NpgsqlParameter<long> { TypedValue = epoch });
+
+    /// <summary>What a check of <see cref="CheckEpoch"/> or a commit's stamps found: the hint of its error.</summary>
+    private static long Found(PostgresException error) =>
+        long.TryParse(error.Hint, NumberStyles.Integer, CultureInfo.InvariantCulture, out var found) ? found : -1;
 
     /// <inheritdoc />
     public void Dispose() => _dataSource.Dispose();

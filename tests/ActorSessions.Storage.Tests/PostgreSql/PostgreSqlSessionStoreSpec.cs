@@ -1,6 +1,7 @@
 using ActorSessions.Storage;
 using ActorSessions.PostgreSql;
 using ActorSessions.Storage.Tests.TestSupport;
+using static ActorSessions.Storage.Tests.TestSupport.Rows;
 
 namespace ActorSessions.Storage.Tests.PostgreSql;
 
@@ -98,6 +99,23 @@ public sealed class PostgreSqlSessionStoreSpec : SessionStoreContract
         {
             await TestPostgres.DropSchema(older);
         }
+    }
+
+    [Fact]
+    public async Task A_database_from_before_the_commit_checks_gets_them_when_the_store_starts()
+    {
+        var epoch = await Fenced.TakePartitionAsync(0, CancellationToken.None);
+        await Fenced.CommitAsync(0, epoch, [SessionWrite.Upsert(Row(Id(1)))], CancellationToken.None);
+
+        // The schema as version 3 wrote it before a commit's checks ran in the server.
+        await TestPostgres.Execute($"DROP FUNCTION \"{_schema}\".actor_sessions_expect");
+        await using var restarted = (PostgreSqlSessionStore)OpenStore();
+        await restarted.InitializeAsync(CancellationToken.None);
+
+        await restarted.CommitAsync(0, epoch, [SessionWrite.Upsert(Row(Id(2)))], CancellationToken.None);
+        await Assert.ThrowsAsync<SessionStoreFencedException>(() =>
+            restarted.CommitAsync(0, epoch - 1, [SessionWrite.Upsert(Row(Id(3)))], CancellationToken.None));
+        Assert.Equal([Id(1), Id(2)], (await Load()).Select(r => r.Id).Order());
     }
 
     [Fact]
