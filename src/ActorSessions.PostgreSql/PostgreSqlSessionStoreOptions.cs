@@ -16,6 +16,16 @@ public sealed class PostgreSqlSessionStoreOptions
     /// <value><c>public</c> (<c>schema</c>).</value>
     public string Schema { get; set; } = "public";
 
+    /// <summary>
+    /// Whether the store's statements are prepared on each of its connections, so PostgreSQL parses and plans
+    /// each statement once a connection instead of once a commit (Npgsql's automatic preparation: the
+    /// connection string's <c>Max Auto Prepare</c> is raised to what the store needs). Turn it off behind a
+    /// pooler that cannot keep prepared statements, such as PgBouncer in transaction mode before 1.21 (or
+    /// later with <c>max_prepared_statements = 0</c>); the connection string is then used as it is.
+    /// </summary>
+    /// <value><see langword="true"/> (<c>prepare-statements</c>).</value>
+    public bool PrepareStatements { get; set; } = true;
+
     /// <summary>Reads the options from <c>actor-sessions.store.postgresql</c>, with the library defaults.</summary>
     /// <exception cref="ArgumentException">A value cannot be read.</exception>
     public static PostgreSqlSessionStoreOptions FromConfig(Akka.Configuration.Config config)
@@ -28,6 +38,7 @@ public sealed class PostgreSqlSessionStoreOptions
             {
                 ConnectionString = section.GetString("connection-string") ?? string.Empty,
                 Schema = section.GetString("schema") is { Length: > 0 } schema ? schema : "public",
+                PrepareStatements = section.GetBoolean("prepare-statements", true),
             };
         }
         catch (Exception e) when (e is not ArgumentException)

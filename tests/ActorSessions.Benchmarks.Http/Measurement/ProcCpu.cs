@@ -41,6 +41,9 @@ internal static class ProcCpu
         return Seconds(ticks);
     }
 
+    /// <summary>The process's parent; <see langword="null"/> when it is gone or /proc has none.</summary>
+    public static int? ParentOf(int pid) => Read(pid)?.ParentPid;
+
     /// <summary>CPU time of the machine's cores together, from <c>/proc/stat</c>'s first line (idle and iowait excluded).</summary>
     public static TimeSpan? Machine()
     {

@@ -6,12 +6,15 @@ using static ActorSessions.Storage.Tests.TestSupport.Rows;
 namespace ActorSessions.Storage.Tests.PostgreSql;
 
 [Collection(PostgresCollection.Name)]
-public sealed class PostgreSqlSessionStoreSpec : SessionStoreContract
+public class PostgreSqlSessionStoreSpec : SessionStoreContract
 {
     private readonly string _schema = TestPostgres.NewSchema();
 
+    /// <summary>The store's <see cref="PostgreSqlSessionStoreOptions.PrepareStatements"/>, on by default.</summary>
+    protected virtual bool PrepareStatements => true;
+
     protected override ISessionStore OpenStore() =>
-        new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = TestPostgres.ConnectionString, Schema = _schema });
+        new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = TestPostgres.ConnectionString, Schema = _schema, PrepareStatements = PrepareStatements });
 
     protected override Task SetSchemaVersion(int version) =>
         TestPostgres.Execute($"UPDATE \"{_schema}\".actor_sessions_schema SET version = {version}");
@@ -53,7 +56,7 @@ public sealed class PostgreSqlSessionStoreSpec : SessionStoreContract
             }
         }
 
-        return new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = TestPostgres.ConnectionString, Schema = schema });
+        return new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = TestPostgres.ConnectionString, Schema = schema, PrepareStatements = PrepareStatements });
     }
 
     private string? _version2Schema;
@@ -81,7 +84,7 @@ public sealed class PostgreSqlSessionStoreSpec : SessionStoreContract
                 $"{row.CreatedAt.UtcTicks}, {row.LastModified.UtcTicks}, {row.Version}, {row.ExpiresAt.UtcTicks})");
         }
 
-        return new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = TestPostgres.ConnectionString, Schema = schema });
+        return new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = TestPostgres.ConnectionString, Schema = schema, PrepareStatements = PrepareStatements });
     }
 
     private string? _version1Schema;
@@ -125,7 +128,7 @@ public sealed class PostgreSqlSessionStoreSpec : SessionStoreContract
         try
         {
             var stores = Enumerable.Range(0, 4)
-                .Select(_ => new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = TestPostgres.ConnectionString, Schema = schema }))
+                .Select(_ => new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = TestPostgres.ConnectionString, Schema = schema, PrepareStatements = PrepareStatements }))
                 .ToList();
 
             await Task.WhenAll(stores.Select(s => s.InitializeAsync(CancellationToken.None)));
