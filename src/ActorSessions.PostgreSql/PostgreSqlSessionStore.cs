@@ -151,16 +151,24 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
             }
 
             // A commit's checks, raised in the server so that its batch is its transaction: one round trip.
-            await Execute(connection, $$"""
-                CREATE OR REPLACE FUNCTION {{_expect}}(actual bigint, expected bigint, state text) RETURNS void
-                LANGUAGE plpgsql AS $fn$
-                BEGIN
-                    IF actual IS DISTINCT FROM expected THEN
-                        RAISE EXCEPTION 'expected %, found %', expected, actual USING ERRCODE = state, HINT = actual::text;
-                    END IF;
-                END
-                $fn$
-                """, cancellationToken).ConfigureAwait(false);
+            // Created only when missing, as the tables are: replacing it would need the role that owns it.
+            await using (var found = new NpgsqlCommand("SELECT to_regprocedure($1) IS NOT NULL", connection))
+            {
+                found.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{_expect}(bigint, bigint, text)" });
+                if (!(bool)(await found.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+                {
+                    await Execute(connection, $$"""
+                        CREATE FUNCTION {{_expect}}(actual bigint, expected bigint, state text) RETURNS void
+                        LANGUAGE plpgsql AS $fn$
+                        BEGIN
+                            IF actual IS DISTINCT FROM expected THEN
+                                RAISE EXCEPTION 'expected %, found %', expected, actual USING ERRCODE = state, HINT = actual::text;
+                            END IF;
+                        END
+                        $fn$
+                        """, cancellationToken).ConfigureAwait(false);
+                }
+            }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }

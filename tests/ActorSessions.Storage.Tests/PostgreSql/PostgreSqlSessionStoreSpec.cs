@@ -122,6 +122,35 @@ public class PostgreSqlSessionStoreSpec : SessionStoreContract
     }
 
     [Fact]
+    public async Task A_role_that_owns_nothing_of_the_schema_starts_the_store_and_commits()
+    {
+        // As when another role created the schema: this one may create in it, but owns none of it.
+        var role = "r_" + Guid.NewGuid().ToString("N")[..12];
+        await TestPostgres.Execute($"""
+            CREATE ROLE {role} LOGIN;
+            GRANT CREATE ON DATABASE postgres TO {role};
+            GRANT USAGE, CREATE ON SCHEMA "{_schema}" TO {role};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{_schema}" TO {role};
+            """);
+        try
+        {
+            var connection = new Npgsql.NpgsqlConnectionStringBuilder(TestPostgres.ConnectionString) { Username = role, Pooling = false }.ConnectionString;
+            await using var store = new PostgreSqlSessionStore(new PostgreSqlSessionStoreOptions { ConnectionString = connection, Schema = _schema, PrepareStatements = PrepareStatements });
+            await store.InitializeAsync(CancellationToken.None);
+
+            var epoch = await store.TakePartitionAsync(0, CancellationToken.None);
+            await store.CommitAsync(0, epoch, [SessionWrite.Upsert(Row(Id(1)))], CancellationToken.None);
+            await Assert.ThrowsAsync<SessionStoreFencedException>(() =>
+                store.CommitAsync(0, epoch - 1, [SessionWrite.Upsert(Row(Id(2)))], CancellationToken.None));
+            Assert.Equal([Id(1)], (await Load()).Select(r => r.Id));
+        }
+        finally
+        {
+            await TestPostgres.Execute($"DROP OWNED BY {role}; DROP ROLE {role};");
+        }
+    }
+
+    [Fact]
     public async Task Two_stores_starting_at_once_create_the_schema_once()
     {
         var schema = TestPostgres.NewSchema();
