@@ -1,6 +1,7 @@
 using ActorSessions.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging.Console;
 
 namespace ActorSessions.Benchmarks.Http.App;
 
@@ -22,9 +23,11 @@ internal static class BenchmarkApp
         var builder = WebApplication.CreateBuilder([]);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
 
-        // No line per request: only problems reach stderr, which the harness shows if the server fails.
+        // No line per request: only problems reach stderr (the console logger writes to stdout unless told),
+        // which the harness shows if the server fails or a cell counts errors.
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
+        builder.Services.Configure<ConsoleLoggerOptions>(c => c.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 

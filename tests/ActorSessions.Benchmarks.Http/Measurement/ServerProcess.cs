@@ -12,9 +12,9 @@ internal sealed class ServerProcess : IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
-    private readonly Queue<string> _stderr;
+    private readonly List<string> _stderr;
 
-    private ServerProcess(Process process, Uri address, Queue<string> stderr)
+    private ServerProcess(Process process, Uri address, List<string> stderr)
     {
         _process = process;
         Address = address;
@@ -54,7 +54,9 @@ internal sealed class ServerProcess : IDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started.");
         var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stderr = new Queue<string>();
+        var stderr = new List<string>();
+        string? last = null;
+        var repeats = 0;
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is { } line && line.StartsWith(BenchmarkApp.ReadyPrefix, StringComparison.Ordinal))
@@ -68,10 +70,28 @@ internal sealed class ServerProcess : IDisposable
             {
                 lock (stderr)
                 {
-                    stderr.Enqueue(line);
-                    if (stderr.Count > 20)
+                    // A failure repeated for every request would push its cause out of the tail: repeats are counted.
+                    if (line == last)
                     {
-                        stderr.Dequeue();
+                        var marker = $"(the line above {++repeats:N0} more times)";
+                        if (repeats == 1 || stderr.Count == 0)
+                        {
+                            stderr.Add(marker);
+                        }
+                        else
+                        {
+                            stderr[^1] = marker;
+                        }
+                    }
+                    else
+                    {
+                        (last, repeats) = (line, 0);
+                        stderr.Add(line);
+                    }
+
+                    while (stderr.Count > 20)
+                    {
+                        stderr.RemoveAt(0);
                     }
                 }
             }
