@@ -4,7 +4,8 @@
 //   dotnet run -c Release --project tests/ActorSessions.Benchmarks.Durable -- [--seconds 5] [--callers 512]
 //        [--sessions 1000000] [--postgres "<connection string>"] [--skip-restart]
 //   ... -- --store-commit [--commits 20000] [--rounds 3]: a store's commit alone, ten one-key changes each, its wall
-//        time and CPU time (StoreCommit.cs; PostgreSQL too with a connection string); nothing else runs.
+//        time and CPU time (StoreCommit.cs; PostgreSQL too with a connection string, with its server's CPU
+//        when the server runs on this machine); nothing else runs.
 //   ... -- --bytes-per-change [--changes 2000]: bytes written to the store per acknowledged one-key change
 //        of a session of 50 keys × 4 KiB, and per touch (BytesPerChange.cs); nothing else runs.
 //   ... -- --recovery-by-partition [--sizes 100000,1000000] [--partitions 1,4] [--rounds 2] [--reuse]: recovery of P

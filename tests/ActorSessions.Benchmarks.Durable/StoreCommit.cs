@@ -75,7 +75,9 @@ internal static class StoreCommit
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
         var backend = (int)(await command.ExecuteScalarAsync())!;
-        return ProcCpu.ParentOf(backend);
+
+        // A remote server's backend id may be the id of some unrelated process here.
+        return ProcCpu.NameOf(backend) == "postgres" ? ProcCpu.ParentOf(backend) : null;
     }
 
     private static async Task<(double Wall, double Cpu, double? Server)> Measure(Func<ISessionStore> open, int commits, int? server)

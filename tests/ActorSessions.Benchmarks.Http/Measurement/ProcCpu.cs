@@ -44,6 +44,19 @@ internal static class ProcCpu
     /// <summary>The process's parent; <see langword="null"/> when it is gone or /proc has none.</summary>
     public static int? ParentOf(int pid) => Read(pid)?.ParentPid;
 
+    /// <summary>The process's command name (<c>/proc/&lt;pid&gt;/comm</c>); <see langword="null"/> when it is gone or /proc has none.</summary>
+    public static string? NameOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>CPU time of the machine's cores together, from <c>/proc/stat</c>'s first line (idle and iowait excluded).</summary>
     public static TimeSpan? Machine()
     {

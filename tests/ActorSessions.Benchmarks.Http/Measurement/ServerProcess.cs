@@ -74,7 +74,7 @@ internal sealed class ServerProcess : IDisposable
                     if (line == last)
                     {
                         var marker = $"(the line above {++repeats:N0} more times)";
-                        if (repeats == 1 || stderr.Count == 0)
+                        if (repeats == 1)
                         {
                             stderr.Add(marker);
                         }
