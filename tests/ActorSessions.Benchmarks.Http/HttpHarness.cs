@@ -77,7 +77,7 @@ internal static class HttpHarness
                     var sample = await CellRunner.RunAsync(server, store.Pid, backend, workload, users, round, options.Warmup, options.Duration, cancellationToken);
                     samples.Add(sample);
                     log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"round {round} {backend.Key(),-25} {workload.Key(),-18} {users,4} users: {sample.RequestsPerSecond,9:N0} req/s, p99 {sample.P99Ms,7:N2} ms, app {sample.AppCpuMicrosPerRequest,6:N1} µs/req, errors {sample.Errors}, lost {sample.LostUpdates?.ToString(CultureInfo.InvariantCulture) ?? "-"}"));
+                        $"round {round} {backend.Key(),-25} {workload.Key(),-18} {users,4} users: {sample.RequestsPerSecond,9:N0} req/s, p99 {sample.P99Ms,7:N2} ms, app {sample.AppCpuMicrosPerRequest,6:N1} µs/req, errors {sample.Errors}, lost {sample.LostUpdates?.ToString(CultureInfo.InvariantCulture) ?? "-"}{(sample.WritesPerCommit is { } w ? $", {w:N1} writes a commit" : "")}"));
                     if (sample.Errors > 0 && server.ErrorTail is { Length: > 0 } why)
                     {
                         // Why requests failed: the server's last warnings and errors, as it logged them.

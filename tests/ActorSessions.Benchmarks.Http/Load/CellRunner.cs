@@ -27,11 +27,13 @@ internal static class CellRunner
             var running = loops.Select(l => Task.Run(() => l.RunAsync(phase), cancellationToken)).ToArray();
 
             await Task.Delay(warmup, cancellationToken);
+            var commitsBefore = await StoreFiguresAsync(server, backend, cancellationToken);
             var before = CpuSnapshot.Take(server.Pid, storePid);
             phase.MoveTo(LoadPhase.Measuring);
             await Task.Delay(duration, cancellationToken);
             phase.MoveTo(LoadPhase.Stopping);
             var after = CpuSnapshot.Take(server.Pid, storePid);
+            var commitsAfter = await StoreFiguresAsync(server, backend, cancellationToken);
             await Task.WhenAll(running);
             long? lost = null;
             if (backend.HasSessions())
@@ -67,6 +69,7 @@ internal static class CellRunner
                 LostUpdates = lost,
                 AcknowledgedWrites = visitors.Sum(v => v.AcknowledgedCount),
                 CookiesSet = loops.Sum(l => l.CookiesSet),
+                WritesPerCommit = commitsBefore is var (c0, w0) && commitsAfter is var (c1, w1) && c1 > c0 ? (w1 - w0) / (double)(c1 - c0) : null,
             };
         }
         finally
@@ -76,6 +79,20 @@ internal static class CellRunner
                 visitor.Dispose();
             }
         }
+    }
+
+    /// <summary>ActorSessions' commits and the writes they carried so far; null for the other backends.</summary>
+    private static async Task<(long Commits, long Writes)?> StoreFiguresAsync(ServerProcess server, Backend backend, CancellationToken cancellationToken)
+    {
+        if (!backend.IsActorSessions())
+        {
+            return null;
+        }
+
+        using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(10) };
+        var text = await client.GetStringAsync(Endpoints.StoreFigures, cancellationToken);
+        var parts = text.Split(' ');
+        return (long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static TabLoop Loop(VirtualUser user, HttpClient client, Workload workload, int tab) => workload switch

@@ -43,6 +43,9 @@ internal sealed record CellSample
     /// <summary>Acknowledged writes in all (warm-up and set-up included): what <see cref="LostUpdates"/> is out of.</summary>
     public required long AcknowledgedWrites { get; init; }
 
+    /// <summary>ActorSessions' writes per store commit over the window (group commit); null without a store or without commits.</summary>
+    public double? WritesPerCommit { get; init; }
+
     /// <summary>Measured responses that set the session cookie: in the login workload, the logins that renewed the id.</summary>
     public required long CookiesSet { get; init; }
 }

@@ -74,6 +74,7 @@ internal sealed record HttpReport(
             Errors = rounds.Sum(s => s.Errors),
             LostUpdates = rounds.All(s => s.LostUpdates is not null) ? rounds.Sum(s => s.LostUpdates!.Value) : null,
             AcknowledgedWrites = rounds.Sum(s => s.AcknowledgedWrites),
+            WritesPerCommit = Median(rounds.Select(s => s.WritesPerCommit)),
             CookieShare = rounds.Sum(s => s.Requests) is var n and > 0 ? rounds.Sum(s => s.CookiesSet) / (double)n : 0,
         };
     }

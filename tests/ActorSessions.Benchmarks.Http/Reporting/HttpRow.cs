@@ -45,6 +45,9 @@ internal sealed record HttpRow
 
     public required long AcknowledgedWrites { get; init; }
 
+    /// <summary>ActorSessions' writes per store commit (the median round's); null without a store.</summary>
+    public double? WritesPerCommit { get; init; }
+
     /// <summary>The share of measured responses that set the session cookie (the login workload's renewals).</summary>
     public required double CookieShare { get; init; }
 
