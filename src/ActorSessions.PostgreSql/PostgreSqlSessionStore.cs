@@ -95,10 +95,20 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
 
             // Several processes may start at once: one creates, the others wait and find it done.
             await Execute(connection, "SELECT pg_advisory_xact_lock(7354110652)", cancellationToken).ConfigureAwait(false);
-            await Execute(connection, $"""
-                CREATE SCHEMA IF NOT EXISTS {_schema};
-                CREATE TABLE IF NOT EXISTS {_schemaTable} (version integer NOT NULL);
-                """, cancellationToken).ConfigureAwait(false);
+
+            // Each CREATE only for what is missing: PostgreSQL checks the privilege to create before it
+            // looks for what exists, so a role that may only use the schema and its tables (created by
+            // another) could otherwise not start the store.
+            if (!await Exists(connection, "to_regnamespace", _schema, cancellationToken).ConfigureAwait(false))
+            {
+                await Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {_schema}", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!await Exists(connection, "to_regclass", _schemaTable, cancellationToken).ConfigureAwait(false))
+            {
+                await Execute(connection, $"CREATE TABLE IF NOT EXISTS {_schemaTable} (version integer NOT NULL)", cancellationToken).ConfigureAwait(false);
+            }
+
             await using (var read = new NpgsqlCommand($"SELECT max(version) FROM {_schemaTable}", connection))
             {
                 var found = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
@@ -135,7 +145,11 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
                 }
             }
 
-            await Execute(connection, $"CREATE TABLE IF NOT EXISTS {_partitions} (partition integer PRIMARY KEY, epoch bigint NOT NULL, partitions integer)", cancellationToken).ConfigureAwait(false);
+            if (!await Exists(connection, "to_regclass", _partitions, cancellationToken).ConfigureAwait(false))
+            {
+                await Execute(connection, $"CREATE TABLE IF NOT EXISTS {_partitions} (partition integer PRIMARY KEY, epoch bigint NOT NULL, partitions integer)", cancellationToken).ConfigureAwait(false);
+            }
+
             await using (var counted = new NpgsqlCommand(
                 "SELECT count(*) FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'partitions' AND NOT attisdropped",
                 connection))
@@ -152,22 +166,18 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
 
             // A commit's checks, raised in the server so that its batch is its transaction: one round trip.
             // Created only when missing, as the tables are: replacing it would need the role that owns it.
-            await using (var found = new NpgsqlCommand("SELECT to_regprocedure($1) IS NOT NULL", connection))
+            if (!await Exists(connection, "to_regprocedure", $"{_expect}(bigint, bigint, text)", cancellationToken).ConfigureAwait(false))
             {
-                found.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{_expect}(bigint, bigint, text)" });
-                if (!(bool)(await found.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
-                {
-                    await Execute(connection, $$"""
-                        CREATE FUNCTION {{_expect}}(actual bigint, expected bigint, state text) RETURNS void
-                        LANGUAGE plpgsql AS $fn$
-                        BEGIN
-                            IF actual IS DISTINCT FROM expected THEN
-                                RAISE EXCEPTION 'expected %, found %', expected, actual USING ERRCODE = state, HINT = actual::text;
-                            END IF;
-                        END
-                        $fn$
-                        """, cancellationToken).ConfigureAwait(false);
-                }
+                await Execute(connection, $$"""
+                    CREATE FUNCTION {{_expect}}(actual bigint, expected bigint, state text) RETURNS void
+                    LANGUAGE plpgsql AS $fn$
+                    BEGIN
+                        IF actual IS DISTINCT FROM expected THEN
+                            RAISE EXCEPTION 'expected %, found %', expected, actual USING ERRCODE = state, HINT = actual::text;
+                        END IF;
+                    END
+                    $fn$
+                    """, cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -737,6 +747,14 @@ public sealed class PostgreSqlSessionStore : IFencedSessionStore, IAsyncDisposab
         new(Math.Clamp(ticks, DateTimeOffset.MinValue.UtcTicks, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>Whether the object <paramref name="name"/> exists, asked through <paramref name="lookup"/> (<c>to_regclass</c>, <c>to_regnamespace</c>, <c>to_regprocedure</c>).</summary>
+    private static async Task<bool> Exists(NpgsqlConnection connection, string lookup, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {lookup}($1) IS NOT NULL", connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
 
     private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

@@ -125,11 +125,31 @@ public class PostgreSqlSessionStoreSpec : SessionStoreContract
     public async Task A_role_that_owns_nothing_of_the_schema_starts_the_store_and_commits()
     {
         // As when another role created the schema: this one may create in it, but owns none of it.
+        await StartsAndCommitsAsARoleWith(role => $"""
+            GRANT CREATE ON DATABASE postgres TO {role};
+            GRANT USAGE, CREATE ON SCHEMA "{_schema}" TO {role};
+            """);
+    }
+
+    [Fact]
+    public async Task A_role_that_may_only_use_the_schema_and_its_tables_starts_the_store_and_commits()
+    {
+        // Least privilege: a migration role created everything; the app's may create nothing, in the
+        // database or the schema, and has no more than the use of the schema and its tables.
+        await StartsAndCommitsAsARoleWith(role => $"""GRANT USAGE ON SCHEMA "{_schema}" TO {role};""");
+    }
+
+    /// <summary>
+    /// As a new role given <paramref name="grants"/> (of its name) and the use of every table, over the
+    /// schema the tests' role created: starts a store, takes a partition, commits, is refused a stale
+    /// commit, and reads back what it wrote.
+    /// </summary>
+    private async Task StartsAndCommitsAsARoleWith(Func<string, string> grants)
+    {
         var role = "r_" + Guid.NewGuid().ToString("N")[..12];
         await TestPostgres.Execute($"""
             CREATE ROLE {role} LOGIN;
-            GRANT CREATE ON DATABASE postgres TO {role};
-            GRANT USAGE, CREATE ON SCHEMA "{_schema}" TO {role};
+            {grants(role)}
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "{_schema}" TO {role};
             """);
         try
