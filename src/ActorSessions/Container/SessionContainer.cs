@@ -149,7 +149,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         }
 
         var journal = Context.ActorOf(
-            SessionJournal.Props(store, _settings, _storeSettings, _time, new JournalGate(), _metrics, _log, _options.Partition ?? 0, _options.Settings.Partitions),
+            SessionJournal.Props(store, _settings, _storeSettings, _time, new JournalGate(), _metrics, _log, _options.Partition ?? 0, _options.Settings.Partitions, _options.CommitYield),
             "journal");
         _journal = JournalLink.To(journal);
         _metrics.AttachStore(() => _pending.Writes + _journal.Waiting, () => _writable);

@@ -39,4 +39,7 @@ public sealed record SessionContainerOptions(SessionSettings Settings)
     /// callers send to the router as to one container.
     /// </summary>
     public int? Partition { get; init; }
+
+    /// <summary>What the journal yields to before a commit (the thread pool when <see langword="null"/>); tests replace it.</summary>
+    internal Durability.CommitYield? CommitYield { get; init; }
 }

@@ -11,7 +11,8 @@ namespace ActorSessions.Durability;
 /// The container's child that owns its <see cref="ISessionStore"/>, as Akka.Persistence's journal is the
 /// persistent actor's: it makes the records the container sends durable, one commit in flight, records
 /// queued meanwhile merged by session (the latest state wins) and encoded when their commit starts (group
-/// commit: a lone write is never delayed by a timer, many share one commit). It answers for records in the
+/// commit: a lone write is never delayed by a timer, many share one commit, and a commit about to start
+/// first lets the thread pool's queued work run, so that more writes share it). It answers for records in the
 /// order they were numbered. It also recovers the sessions at start, in chunks and within a timeout,
 /// probes a failed store with backoff, deletes expired rows, and keeps the store's figures.
 /// </summary>
@@ -51,6 +52,12 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
     private long _committingUpTo;
     private long _commitId;
 
+    // A commit about to start first lets the thread pool's queued work run, up to commit-yields times, so
+    // that the writes of the requests running there share it (see CommitYield).
+    private readonly CommitYield _yield;
+    private int _yields;
+    private bool _yielding;
+
     private readonly bool _serveWhileRecovering;
 
     private bool _available;
@@ -85,8 +92,9 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
     private readonly IFencedSessionStore? _fenced;
     private long _epoch;
 
-    public SessionJournal(ISessionStore store, SessionSettings settings, SessionStoreSettings storeSettings, TimeProvider time, JournalGate gate, SessionContainerMetrics metrics, ILogger log, int partition, int partitions)
+    public SessionJournal(ISessionStore store, SessionSettings settings, SessionStoreSettings storeSettings, TimeProvider time, JournalGate gate, SessionContainerMetrics metrics, ILogger log, int partition, int partitions, CommitYield commitYield)
     {
+        _yield = commitYield;
         _partition = partition;
         _partitions = partitions;
         _fenced = store as IFencedSessionStore;
@@ -103,6 +111,11 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
 
         Receive<JournalRecord>(OnRecord);
         Receive<CommitDone>(OnCommitDone);
+        Receive<CommitYielded>(_ =>
+        {
+            _yielding = false;
+            StartCommitIfIdle();
+        });
         Receive<ProbeStore>(_ => Probe());
         Receive<ProbeDone>(OnProbeDone);
         Receive<JournalRecover>(_ => StartRecovery());
@@ -124,8 +137,8 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ISessionStore store, SessionSettings settings, SessionStoreSettings storeSettings, TimeProvider time, JournalGate gate, SessionContainerMetrics metrics, ILogger log, int partition = 0, int partitions = 1) =>
-        Akka.Actor.Props.Create(() => new SessionJournal(store, settings, storeSettings, time, gate, metrics, log, partition, partitions));
+    public static Props Props(ISessionStore store, SessionSettings settings, SessionStoreSettings storeSettings, TimeProvider time, JournalGate gate, SessionContainerMetrics metrics, ILogger log, int partition = 0, int partitions = 1, CommitYield? commitYield = null) =>
+        Akka.Actor.Props.Create(() => new SessionJournal(store, settings, storeSettings, time, gate, metrics, log, partition, partitions, commitYield ?? CommitYield.ThreadPoolQueue));
 
     /// <summary>A journal starts available: the container's first request to it is to recover, which initializes the store.</summary>
     protected override void PreStart() => _available = true;
@@ -180,6 +193,21 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
             return;
         }
 
+        if (_yielding)
+        {
+            // The yield's answer starts the commit, with whatever has been queued by then.
+            return;
+        }
+
+        if (_yields < _storeSettings.CommitYields && _yield.HasQueuedWork)
+        {
+            _yields++;
+            _yielding = true;
+            _yield.After(Self, CommitYielded.Instance);
+            return;
+        }
+
+        _yields = 0;
         var writes = new List<SessionWrite>(_queued.Count);
         foreach (var entry in _queued.Values)
         {
@@ -735,6 +763,12 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         _unreadable,
         _recoveryDuration,
         _lastFailure);
+
+    /// <summary>A yield before a commit has come back (<see cref="CommitYield.After"/>).</summary>
+    private sealed class CommitYielded
+    {
+        public static readonly CommitYielded Instance = new();
+    }
 
     private sealed record CommitDone(long CommitId, long UpTo, int Writes, TimeSpan Duration, Exception? Error);
 

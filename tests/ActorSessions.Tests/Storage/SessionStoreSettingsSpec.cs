@@ -15,15 +15,17 @@ public sealed class SessionStoreSettingsSpec
         Assert.Equal(TimeSpan.FromSeconds(10), settings.MaxBackoff);
         Assert.Equal(TimeSpan.FromMinutes(1), settings.CleanupGrace);
         Assert.Equal(10_000, settings.CleanupBatchSize);
+        Assert.Equal(4, settings.CommitYields);
     }
 
     [Fact]
     public void The_applications_hocon_overrides_the_defaults()
     {
-        var settings = SessionStoreSettings.Create(ConfigurationFactory.ParseString("actor-sessions.store { touch-flush-interval = 250ms, cleanup-batch-size = 5 }"));
+        var settings = SessionStoreSettings.Create(ConfigurationFactory.ParseString("actor-sessions.store { touch-flush-interval = 250ms, cleanup-batch-size = 5, commit-yields = 0 }"));
 
         Assert.Equal(TimeSpan.FromMilliseconds(250), settings.TouchFlushInterval);
         Assert.Equal(5, settings.CleanupBatchSize);
+        Assert.Equal(0, settings.CommitYields);
         Assert.Equal(TimeSpan.FromSeconds(2), settings.CommitTimeout);
     }
 
@@ -32,6 +34,7 @@ public sealed class SessionStoreSettingsSpec
     [InlineData("cleanup-batch-size = 0")]
     [InlineData("min-backoff = 5s, max-backoff = 1s")]
     [InlineData("commit-timeout = soon")]
+    [InlineData("commit-yields = -1")]
     public void An_invalid_value_is_refused_with_an_argument_exception(string hocon)
     {
         Assert.ThrowsAny<ArgumentException>(() => SessionStoreSettings.Create(ConfigurationFactory.ParseString($"actor-sessions.store {{ {hocon} }}")));

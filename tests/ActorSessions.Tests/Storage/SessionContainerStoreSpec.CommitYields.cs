@@ -1,0 +1,116 @@
+using System.Threading.Channels;
+using ActorSessions.Durability;
+
+namespace ActorSessions.Tests.Storage;
+
+/// <summary>
+/// Group commit that carries more writes: a commit about to start first lets the thread pool's queued work
+/// run (<see cref="SessionStoreSettings.CommitYields"/>), without a timer. The pool is a fake here, so each
+/// spec decides when there is work queued and when a yield comes back.
+/// </summary>
+public sealed class SessionContainerStoreCommitYieldsSpec : StoreSpecBase
+{
+    private readonly HeldYields _pool = new();
+
+    [Fact]
+    public async Task A_commit_about_to_start_while_work_is_queued_yields_to_it_and_the_writes_that_arrive_meanwhile_share_it()
+    {
+        var container = NewYieldingContainer(StoreSettings);
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+
+        container.Tell(new OpenSession(), first.Ref);
+        var yielded = await _pool.Yielded();
+        container.Tell(new OpenSession(), second.Ref);
+        await StoreStats(container); // answered by the journal, behind the second session's write
+
+        Assert.Empty(Store.Commits);
+        Assert.False(first.HasMessages);
+        _pool.Busy = false;
+        yielded.Release();
+
+        var ids = new[] { first.ExpectMsg<SessionOpened>().Session.Id, second.ExpectMsg<SessionOpened>().Session.Id };
+        var commit = Assert.Single(Store.Commits);
+        Assert.Equal(ids.Order(), commit.Select(w => w.Id).Order());
+        Assert.False(_pool.HasYielded);
+    }
+
+    [Fact]
+    public async Task With_work_always_queued_a_commit_starts_after_commit_yields_yields()
+    {
+        var container = NewYieldingContainer(StoreSettings with { CommitYields = 2 });
+        var caller = CreateTestProbe();
+
+        container.Tell(new OpenSession(), caller.Ref);
+        (await _pool.Yielded()).Release();
+        (await _pool.Yielded()).Release();
+
+        var opened = caller.ExpectMsg<SessionOpened>();
+        Assert.Equal(opened.Session.Id, Assert.Single(Assert.Single(Store.Commits)).Id);
+        Assert.False(_pool.HasYielded);
+
+        // The count starts again for the next commit.
+        container.Tell(new SaveSession(opened.Session.SetString("k", "v")), caller.Ref);
+        (await _pool.Yielded()).Release();
+        (await _pool.Yielded()).Release();
+        caller.ExpectMsg<SessionSaved>();
+        Assert.Equal(2, Store.Commits.Count);
+    }
+
+    [Fact]
+    public async Task With_nothing_queued_a_commit_starts_at_once()
+    {
+        _pool.Busy = false;
+        var container = NewYieldingContainer(StoreSettings);
+
+        var session = await OpenNew(container);
+
+        Assert.Equal(session.Id, Assert.Single(Assert.Single(Store.Commits)).Id);
+        Assert.False(_pool.HasYielded);
+    }
+
+    [Fact]
+    public async Task With_commit_yields_0_a_commit_starts_at_once_however_busy_the_pool()
+    {
+        var container = NewYieldingContainer(StoreSettings with { CommitYields = 0 });
+
+        var session = await OpenNew(container);
+
+        Assert.Equal(session.Id, Assert.Single(Assert.Single(Store.Commits)).Id);
+        Assert.False(_pool.HasYielded);
+    }
+
+    private IActorRef NewYieldingContainer(SessionStoreSettings storeSettings) =>
+        Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(Settings())
+        {
+            TimeProvider = Clock,
+            Store = Store,
+            StoreSettings = storeSettings,
+            CommitYield = _pool,
+        }));
+
+    /// <summary>A thread pool that has work queued while <see cref="Busy"/>, and whose yields come back only when a spec releases them.</summary>
+    private sealed class HeldYields : CommitYield
+    {
+        private readonly Channel<Held> _yields = Channel.CreateUnbounded<Held>();
+
+        public volatile bool Busy = true;
+
+        public override bool HasQueuedWork => Busy;
+
+        public bool HasYielded => _yields.Reader.TryPeek(out _);
+
+        public override void After(IActorRef journal, object message) => _yields.Writer.TryWrite(new Held(journal, message));
+
+        public async Task<Held> Yielded()
+        {
+            using var timeout = new CancellationTokenSource(AskTimeout);
+            return await _yields.Reader.ReadAsync(timeout.Token);
+        }
+
+        public sealed record Held(IActorRef Journal, object Message)
+        {
+            public void Release() => Journal.Tell(Message);
+        }
+    }
+}
