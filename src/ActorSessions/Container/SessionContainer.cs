@@ -67,7 +67,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     private TimeSpan _lastCleanupDuration;
     private int _lastCleanupRemoved;
 
-    // Handed off (StopPartition): the container stops as soon as no write waits for the store.
+    // Handed off (StopPartition): the container stops as soon as nothing waits for an answer (Settled).
     private bool _stopping;
 
     private SessionContainer(SessionContainerOptions options)
@@ -193,7 +193,7 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
         }
         finally
         {
-            if (_stopping && _pending.IsEmpty)
+            if (_stopping && Settled)
             {
                 Context.Stop(Self);
             }
@@ -202,9 +202,17 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
 
     /// <summary>
     /// The shard hands this partition to another node: the touches held behind are flushed, and the
-    /// container stops once every write waiting for the store has been answered (see the finally above),
-    /// so no caller of a write in flight is left without its verdict.
+    /// container stops once every write waiting for the store has been answered and every request held
+    /// while it recovers has been served (see the finally above and <see cref="Settled"/>), so no caller is
+    /// left without an answer. This copy still holds the partition's epoch until it stops, as the next
+    /// one starts only then.
     /// </summary>
+    /// <summary>
+    /// Nothing waits for an answer: no write for the store, no request held for the recovery to end or for
+    /// its session to be looked up.
+    /// </summary>
+    private bool Settled => _pending.IsEmpty && _held.Count == 0 && _awaiting.Count == 0;
+
     private void StopWhenSettled()
     {
         _stopping = true;
