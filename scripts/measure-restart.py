@@ -13,13 +13,17 @@ session, and every session held. The process is killed by its pid at the end, an
   dotnet tests/ActorSessions.Benchmarks.Durable/bin/Release/net10.0/ActorSessions.Benchmarks.Durable.dll --restart-serving --sizes 1000000 --partitions 1 --rounds 1
   python3 scripts/measure-restart.py [DATABASE] [SESSIONS] [ROUNDS] [HOCON]
 
+ACTORSESSIONS_SERVER_BIN=DIR runs the server of another build instead, e.g. one published ReadyToRun:
+  dotnet publish src/ActorSessions.Server -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o DIR
+
 The database's sessions must be live (the harness's stay live for the idle timeout after it fills them);
 HOCON is appended to the server's server.conf (e.g. "actor-sessions.store.serve-while-recovering = off").
 """
 import json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.error, urllib.request
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
-BIN = os.path.join(ROOT, 'tests', 'ActorSessions.AspNetCore.Tests', 'bin', 'Release', 'net10.0')
+# The server's build; ACTORSESSIONS_SERVER_BIN names another (e.g. a ReadyToRun publish of it).
+BIN = os.environ.get('ACTORSESSIONS_SERVER_BIN') or os.path.join(ROOT, 'tests', 'ActorSessions.AspNetCore.Tests', 'bin', 'Release', 'net10.0')
 database = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, 'data', 'bench', 'recovery-1000000.db')
 sessions = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
 rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
