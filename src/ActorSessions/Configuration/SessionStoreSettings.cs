@@ -44,8 +44,10 @@ public sealed record SessionStoreSettings
     /// </summary>
     /// <remarks>
     /// No timer is involved: a yield lasts as long as the work queued ahead of it, and the yields are
-    /// counted afresh for each commit. The figures (writes a commit, CPU a request, with and without) are in
-    /// docs/PERFORMANCE.md; more than 4 yields gathered no more writes there.
+    /// counted afresh for each commit. After the first, a commit yields again only while its yields have
+    /// taken less time than the last commit did, so on a starved thread pool, where a yield waits long, a
+    /// write's wait for its commit at most about doubles. The figures (writes a commit, CPU a request, with
+    /// and without) are in docs/PERFORMANCE.md; more than 4 yields gathered no more writes there.
     /// </remarks>
     /// <value>4 (<c>commit-yields</c>).</value>
     public int CommitYields

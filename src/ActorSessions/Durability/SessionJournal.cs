@@ -53,10 +53,15 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
     private long _commitId;
 
     // A commit about to start first lets the thread pool's queued work run, up to commit-yields times, so
-    // that the writes of the requests running there share it (see CommitYield).
+    // that the writes of the requests running there share it (see CommitYield); the yields after the first
+    // only while they have taken less time than the last commit did, so that on a starved pool, where a
+    // yield waits long, a write's wait for its commit at most about doubles.
     private readonly CommitYield _yield;
     private int _yields;
     private bool _yielding;
+    private long _yieldingSince;
+    private long _commitStartedAt;
+    private TimeSpan _lastCommitTook;
 
     private readonly bool _serveWhileRecovering;
 
@@ -199,15 +204,21 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_yields < _storeSettings.CommitYields && _yield.HasQueuedWork)
+        if (_yields < _storeSettings.CommitYields && _yield.HasQueuedWork
+            && (_yields == 0 || _time.GetElapsedTime(_yieldingSince) < _lastCommitTook))
         {
-            _yields++;
+            if (_yields++ == 0)
+            {
+                _yieldingSince = _time.GetTimestamp();
+            }
+
             _yielding = true;
             _yield.After(Self, CommitYielded.Instance);
             return;
         }
 
         _yields = 0;
+        _commitStartedAt = _time.GetTimestamp();
         var writes = new List<SessionWrite>(_queued.Count);
         foreach (var entry in _queued.Values)
         {
@@ -244,6 +255,7 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         }
 
         _committing = false;
+        _lastCommitTook = _time.GetElapsedTime(_commitStartedAt);
         if (done.Error is null)
         {
             _commits++;

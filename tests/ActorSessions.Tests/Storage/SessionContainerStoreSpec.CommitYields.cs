@@ -39,24 +39,44 @@ public sealed class SessionContainerStoreCommitYieldsSpec : StoreSpecBase
     public async Task With_work_always_queued_a_commit_starts_after_commit_yields_yields()
     {
         var container = NewYieldingContainer(StoreSettings with { CommitYields = 2 });
+        var session = await CommitTaking(container, TimeSpan.FromMilliseconds(10));
         var caller = CreateTestProbe();
+        _pool.Busy = true;
 
-        container.Tell(new OpenSession(), caller.Ref);
+        container.Tell(new UpdateSession(session.Id, SessionData.Empty.SetItem("k", [1])), caller.Ref);
         (await _pool.Yielded()).Release();
-        (await _pool.Yielded()).Release();
+        await CommitAfterLastYield(TimeSpan.FromMilliseconds(10));
 
-        var opened = caller.ExpectMsg<SessionOpened>();
-        Assert.Equal(opened.Session.Id, Assert.Single(Assert.Single(Store.Commits)).Id);
+        caller.ExpectMsg<SessionSaved>();
+        Assert.Equal(2, Store.Commits.Count);
         Assert.False(_pool.HasYielded);
 
         // The count starts again for the next commit.
-        container.Tell(new SaveSession(opened.Session.SetString("k", "v")), caller.Ref);
+        container.Tell(new UpdateSession(session.Id, SessionData.Empty.SetItem("k", [2])), caller.Ref);
         (await _pool.Yielded()).Release();
         (await _pool.Yielded()).Release();
         caller.ExpectMsg<SessionSaved>();
-        Assert.Equal(2, Store.Commits.Count);
+        Assert.Equal(3, Store.Commits.Count);
+        Assert.False(_pool.HasYielded);
     }
 
+    [Fact]
+    public async Task A_commit_yields_again_only_while_its_yields_have_taken_less_time_than_the_last_commit()
+    {
+        var container = NewYieldingContainer(StoreSettings);
+        var session = await CommitTaking(container, TimeSpan.FromMilliseconds(10));
+        var caller = CreateTestProbe();
+        _pool.Busy = true;
+
+        container.Tell(new UpdateSession(session.Id, SessionData.Empty.SetItem("k", [1])), caller.Ref);
+        var first = await _pool.Yielded();
+        Clock.Advance(TimeSpan.FromMilliseconds(10)); // the pool was starved: this yield took as long as a commit
+        first.Release();
+
+        caller.ExpectMsg<SessionSaved>(); // no second yield, though work is still queued and 4 are allowed
+        Assert.Equal(2, Store.Commits.Count);
+        Assert.False(_pool.HasYielded);
+    }
     [Fact]
     public async Task With_nothing_queued_a_commit_starts_at_once()
     {
@@ -78,6 +98,29 @@ public sealed class SessionContainerStoreCommitYieldsSpec : StoreSpecBase
 
         Assert.Equal(session.Id, Assert.Single(Assert.Single(Store.Commits)).Id);
         Assert.False(_pool.HasYielded);
+    }
+
+    /// <summary>A first session, committed with nothing queued on the pool, its commit taking <paramref name="took"/>.</summary>
+    private async Task<Session> CommitTaking(IActorRef container, TimeSpan took)
+    {
+        _pool.Busy = false;
+        Store.HoldCommits();
+        var opening = Ask<SessionOpened>(container, new OpenSession());
+        await Store.CommitStarted();
+        Clock.Advance(took);
+        Store.ReleaseCommits();
+        return (await opening).Session;
+    }
+
+    /// <summary>Releases the yield waiting, whose answer starts a commit; that commit takes <paramref name="took"/>.</summary>
+    private async Task CommitAfterLastYield(TimeSpan took)
+    {
+        var last = await _pool.Yielded();
+        Store.HoldCommits();
+        last.Release();
+        await Store.CommitStarted();
+        Clock.Advance(took);
+        Store.ReleaseCommits();
     }
 
     private IActorRef NewYieldingContainer(SessionStoreSettings storeSettings) =>
