@@ -60,7 +60,6 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
     private int _yields;
     private bool _yielding;
     private long _yieldingSince;
-    private long _commitStartedAt;
     private TimeSpan _lastCommitTook;
 
     private readonly bool _serveWhileRecovering;
@@ -218,7 +217,6 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         }
 
         _yields = 0;
-        _commitStartedAt = _time.GetTimestamp();
         var writes = new List<SessionWrite>(_queued.Count);
         foreach (var entry in _queued.Values)
         {
@@ -230,7 +228,8 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         _committingUpTo = _queuedUpTo;
         var id = _commitId = _gate.NextCommitId();
         var upTo = _queuedUpTo;
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
+        var time = _time;
         var fenced = _fenced;
         var partition = _partition;
         var epoch = _epoch;
@@ -242,8 +241,8 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         // PipeTo fires when the store's task has really finished, so two commits never overlap.
         task.PipeTo(
             Self,
-            success: () => new CommitDone(id, upTo, writes.Count, Stopwatch.GetElapsedTime(started), null),
-            failure: e => new CommitDone(id, upTo, writes.Count, Stopwatch.GetElapsedTime(started), e));
+            success: () => new CommitDone(id, upTo, writes.Count, time.GetElapsedTime(started), null),
+            failure: e => new CommitDone(id, upTo, writes.Count, time.GetElapsedTime(started), e));
     }
 
     private void OnCommitDone(CommitDone done)
@@ -255,7 +254,7 @@ internal sealed class SessionJournal : ReceiveActor, IWithTimers
         }
 
         _committing = false;
-        _lastCommitTook = _time.GetElapsedTime(_commitStartedAt);
+        _lastCommitTook = done.Duration;
         if (done.Error is null)
         {
             _commits++;

@@ -104,20 +104,19 @@ public sealed class SessionContainerStoreCommitYieldsSpec : StoreSpecBase
     private async Task<Session> CommitTaking(IActorRef container, TimeSpan took)
     {
         _pool.Busy = false;
-        Store.HoldCommits();
-        var opening = Ask<SessionOpened>(container, new OpenSession());
-        await Store.CommitStarted();
-        Clock.Advance(took);
-        Store.ReleaseCommits();
-        return (await opening).Session;
+        Task<SessionOpened>? opening = null;
+        await TheCommitTakes(took, () => opening = Ask<SessionOpened>(container, new OpenSession()));
+        return (await opening!).Session;
     }
 
     /// <summary>Releases the yield waiting, whose answer starts a commit; that commit takes <paramref name="took"/>.</summary>
-    private async Task CommitAfterLastYield(TimeSpan took)
+    private async Task CommitAfterLastYield(TimeSpan took) => await TheCommitTakes(took, (await _pool.Yielded()).Release);
+
+    /// <summary>The commit that <paramref name="start"/> starts is held while the clock moves on by <paramref name="took"/>.</summary>
+    private async Task TheCommitTakes(TimeSpan took, Action start)
     {
-        var last = await _pool.Yielded();
         Store.HoldCommits();
-        last.Release();
+        start();
         await Store.CommitStarted();
         Clock.Advance(took);
         Store.ReleaseCommits();
