@@ -7,6 +7,7 @@ namespace ActorSessions.Benchmarks.Tests;
 /// checks that every design and workload is measured and reported, never how fast anything was:
 /// timing thresholds stay out of the test suite.
 /// </summary>
+[Collection(HarnessRuns.Name)]
 public sealed class HarnessSmokeSpec : IDisposable
 {
     private readonly string _output = Path.Combine(Path.GetTempPath(), "actorsessions-bench-" + Guid.NewGuid().ToString("N"));

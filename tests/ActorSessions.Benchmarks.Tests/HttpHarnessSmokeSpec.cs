@@ -9,6 +9,7 @@ namespace ActorSessions.Benchmarks.Tests;
 /// The backends that need nothing but the SDK always run; Redis and PostgreSQL when their servers are there
 /// (scripts/ensure-redis.sh, scripts/ensure-postgres.sh). No timing is asserted.
 /// </summary>
+[Collection(HarnessRuns.Name)]
 public sealed class HttpHarnessSmokeSpec : IDisposable
 {
     private static readonly string[] Workloads = ["read-modify-write", "read-only", "two-tabs", "login"];
