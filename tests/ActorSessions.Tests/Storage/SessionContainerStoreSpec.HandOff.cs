@@ -13,9 +13,7 @@ public sealed class SessionContainerStoreHandOffSpec : StoreSpecBase
     public async Task A_hand_off_during_a_full_recovery_answers_the_requests_held_for_it_then_stops()
     {
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5), value: "kept"));
-        Store.HoldLoads();
-        var container = NewContainer();
-        await Store.LoadStarted();
+        var container = await NewContainerStillLoading();
         var reader = CreateTestProbe();
         var opener = CreateTestProbe();
         Watch(container);
@@ -49,9 +47,7 @@ public sealed class SessionContainerStoreHandOffWhileServingSpec : StoreSpecBase
     public async Task A_hand_off_answers_the_requests_waiting_for_a_lookup_then_stops()
     {
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5), value: "kept"));
-        Store.HoldLoads();
-        var container = NewContainer();
-        await Store.LoadStarted();
+        var container = await NewContainerStillLoading();
         Store.HoldFinds();
         var reader = CreateTestProbe();
         var writer = CreateTestProbe();

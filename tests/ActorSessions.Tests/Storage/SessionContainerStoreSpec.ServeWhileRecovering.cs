@@ -23,9 +23,7 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
     {
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5), version: 7, value: "kept", created: Start - TimeSpan.FromHours(1)));
         Store.Put(Row(IdB, Start - TimeSpan.FromMinutes(5)));
-        Store.HoldLoads();
-        var container = NewContainer();
-        await Store.LoadStarted();
+        var container = await NewContainerStillLoading();
 
         var found = (await Ask<SessionFound>(container, new GetSession(IdA))).Session;
 
@@ -44,9 +42,7 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
     public async Task An_id_the_store_does_not_hold_is_not_adopted_and_an_expired_row_is_no_session()
     {
         Store.Put(Row(IdB, Start - TimeSpan.FromMinutes(31)));
-        Store.HoldLoads();
-        var container = NewContainer();
-        await Store.LoadStarted();
+        var container = await NewContainerStillLoading();
 
         var opened = await Ask<SessionOpened>(container, new OpenSession(IdA));
         await Ask<SessionNotFound>(container, new GetSession(IdB));
@@ -61,9 +57,7 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
     public async Task A_write_made_while_the_rows_are_read_is_not_undone_by_the_older_row_read_behind()
     {
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5), value: "old"));
-        Store.HoldLoads();
-        var container = NewContainer();
-        await Store.LoadStarted();
+        var container = await NewContainerStillLoading();
 
         var session = (await Ask<SessionFound>(container, new GetSession(IdA))).Session;
         await Ask<SessionSaved>(container, new SaveSession(session.SetString("k", "new")));
@@ -79,9 +73,7 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
     {
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5)));
         Store.Put(Row(IdB, Start - TimeSpan.FromMinutes(5)));
-        Store.HoldLoads();
-        var container = NewContainer();
-        await Store.LoadStarted();
+        var container = await NewContainerStillLoading();
 
         Assert.True((await Ask<SessionDeleted>(container, new DeleteSession(IdA))).Existed);
         var renewed = await Ask<SessionRenewed>(container, new RenewSessionId(IdB));
@@ -99,9 +91,7 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
     {
         var events = Events();
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5)));
-        Store.HoldLoads();
-        var container = NewContainer();
-        await Store.LoadStarted();
+        var container = await NewContainerStillLoading();
         Store.HoldCommits();
 
         var open = Ask<SessionOpened>(container, new OpenSession());
@@ -123,9 +113,7 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
     public async Task A_request_behind_one_that_waits_for_its_session_is_answered_after_it()
     {
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5)));
-        Store.HoldLoads();
-        var container = NewContainer();
-        await Store.LoadStarted();
+        var container = await NewContainerStillLoading();
         var known = await OpenNew(container);
         Store.HoldFinds();
         var probe = CreateTestProbe();
@@ -144,9 +132,7 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
     {
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5), value: "a"));
         Store.Put(Row(IdB, Start - TimeSpan.FromMinutes(5), value: "b"));
-        Store.HoldLoads();
-        var container = NewContainer();
-        await Store.LoadStarted();
+        var container = await NewContainerStillLoading();
 
         var handled = await Ask<SessionBatchHandled>(container, new SessionBatch([new GetSession(IdA), new TouchSession(IdB), new GetSession(IdA), new GetSession(IdC)]));
 
@@ -161,9 +147,7 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
     public async Task A_failed_lookup_fails_the_request_waiting_for_it_without_naming_the_session_and_a_later_one_looks_again()
     {
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5), value: "kept"));
-        Store.HoldLoads();
-        var container = NewContainer();
-        await Store.LoadStarted();
+        var container = await NewContainerStillLoading();
         Store.FindFault = new IOException("disk on fire");
 
         var failure = await AskFails(container, new GetSession(IdA));
@@ -182,9 +166,7 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
     public async Task An_unreadable_row_looked_up_before_the_read_reaches_it_is_no_session_and_counted_once()
     {
         Store.Put(new SessionRecord(IdB, [0xFF], Start, Start, 1, Start + TimeSpan.FromMinutes(30)));
-        Store.HoldLoads();
-        var container = NewContainer();
-        await Store.LoadStarted();
+        var container = await NewContainerStillLoading();
 
         await Ask<SessionNotFound>(container, new GetSession(IdB));
         Store.ReleaseLoads();
@@ -199,9 +181,7 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
     {
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5)));
         Store.Put(Row(IdB, Start - TimeSpan.FromMinutes(5)));
-        Store.HoldLoads();
-        var container = NewContainer();
-        await Store.LoadStarted();
+        var container = await NewContainerStillLoading();
 
         var adjusted = Ask<TimeAdjusted>(container, new AdjustTime(TimeSpan.FromMinutes(1)));
         var behind = Ask<SessionFound>(container, new GetSession(IdA));
@@ -221,9 +201,7 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
     public async Task With_serve_while_recovering_off_every_request_waits_for_the_last_row()
     {
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5)));
-        Store.HoldLoads();
-        var container = NewContainer(storeSettings: StoreSettings with { ServeWhileRecovering = false });
-        await Store.LoadStarted();
+        var container = await NewContainerStillLoading(storeSettings: StoreSettings with { ServeWhileRecovering = false });
 
         var get = Ask<SessionFound>(container, new GetSession(IdA));
 
@@ -264,9 +242,7 @@ public sealed class SessionContainerServeWhileRecoveringSpec : StoreSpecBase
     {
         Store.Put(Row(IdA, Start - TimeSpan.FromMinutes(5), value: "old"));
         Store.Put(Row(IdB, Start - TimeSpan.FromMinutes(5)));
-        Store.HoldLoads();
-        var container = NewContainer();
-        await Store.LoadStarted();
+        var container = await NewContainerStillLoading();
         var session = (await Ask<SessionFound>(container, new GetSession(IdA))).Session;
         await Ask<SessionSaved>(container, new SaveSession(session.SetString("k", "new")));
         Assert.True((await Ask<SessionDeleted>(container, new DeleteSession(IdB))).Existed);

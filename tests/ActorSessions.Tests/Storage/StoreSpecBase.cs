@@ -51,6 +51,15 @@ public abstract class StoreSpecBase : Akka.TestKit.Xunit2.TestKit
     protected IActorRef NewContainer(SessionSettings? settings = null, SessionStoreSettings? storeSettings = null) =>
         Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(settings ?? Settings()) { TimeProvider = Clock, Store = Store, StoreSettings = storeSettings ?? StoreSettings }));
 
+    /// <summary>A new container whose recovery has begun reading the store's rows and is held there until <c>Store.ReleaseLoads()</c>.</summary>
+    protected async Task<IActorRef> NewContainerStillLoading(SessionSettings? settings = null, SessionStoreSettings? storeSettings = null)
+    {
+        Store.HoldLoads();
+        var container = NewContainer(settings, storeSettings);
+        await Store.LoadStarted();
+        return container;
+    }
+
     protected static Task<T> Ask<T>(IActorRef container, object message) => container.Ask<T>(message, AskTimeout);
 
     protected static async Task<Session> OpenNew(IActorRef container) =>
