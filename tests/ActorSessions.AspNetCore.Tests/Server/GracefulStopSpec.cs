@@ -33,7 +33,7 @@ public sealed class GracefulStopSpec : IDisposable
             "--ActorSessions:Http:NewSessionsPerMinute=");
         using (var probe = new HttpClient { BaseAddress = server.Address, Timeout = Wait })
         {
-            Assert.True((await server.FirstAnswerAsync(probe, "/healthz")).IsSuccessStatusCode);
+            Assert.True(await server.BecomesHealthyAsync(probe), server.Tail);
         }
 
         var visitors = Enumerable.Range(0, Visitors).Select(_ => new Visitor(server.Address)).ToArray();

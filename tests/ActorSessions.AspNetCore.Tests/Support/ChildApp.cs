@@ -79,6 +79,30 @@ internal sealed class ChildApp : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the app's <c>/healthz</c> said Healthy within 30 s of this call. It answers 503 while the
+    /// container recovers its sessions, which on a loaded machine can outlast the app's first answer.
+    /// </summary>
+    public async Task<bool> BecomesHealthyAsync(HttpClient client)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            using var answer = await FirstAnswerAsync(client, "/healthz");
+            if (answer.IsSuccessStatusCode)
+            {
+                return true;
+            }
+
+            if (clock.Elapsed >= Wait || Process.HasExited)
+            {
+                return false;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!Process.HasExited)
