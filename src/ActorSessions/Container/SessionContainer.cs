@@ -201,18 +201,18 @@ public sealed partial class SessionContainer : ReceiveActor, IWithTimers
     }
 
     /// <summary>
+    /// Nothing waits for an answer: no write for the store, no request held for the recovery to end or for
+    /// its session to be looked up.
+    /// </summary>
+    private bool Settled => _pending.IsEmpty && _held.Count == 0 && _awaiting.Count == 0;
+
+    /// <summary>
     /// The shard hands this partition to another node: the touches held behind are flushed, and the
     /// container stops once every write waiting for the store has been answered and every request held
     /// while it recovers has been served (see the finally above and <see cref="Settled"/>), so no caller is
     /// left without an answer. This copy still holds the partition's epoch until it stops, as the next
     /// one starts only then.
     /// </summary>
-    /// <summary>
-    /// Nothing waits for an answer: no write for the store, no request held for the recovery to end or for
-    /// its session to be looked up.
-    /// </summary>
-    private bool Settled => _pending.IsEmpty && _held.Count == 0 && _awaiting.Count == 0;
-
     private void StopWhenSettled()
     {
         _stopping = true;
