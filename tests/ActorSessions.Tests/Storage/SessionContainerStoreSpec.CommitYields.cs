@@ -15,7 +15,7 @@ public sealed class SessionContainerStoreCommitYieldsSpec : StoreSpecBase
     [Fact]
     public async Task A_commit_about_to_start_while_work_is_queued_yields_to_it_and_the_writes_that_arrive_meanwhile_share_it()
     {
-        var container = NewYieldingContainer(StoreSettings);
+        var container = NewContainer(commitYield: _pool);
         var first = CreateTestProbe();
         var second = CreateTestProbe();
 
@@ -38,7 +38,7 @@ public sealed class SessionContainerStoreCommitYieldsSpec : StoreSpecBase
     [Fact]
     public async Task With_work_always_queued_a_commit_starts_after_commit_yields_yields()
     {
-        var container = NewYieldingContainer(StoreSettings with { CommitYields = 2 });
+        var container = NewContainer(storeSettings: StoreSettings with { CommitYields = 2 }, commitYield: _pool);
         var session = await CommitTaking(container, TimeSpan.FromMilliseconds(10));
         var caller = CreateTestProbe();
         _pool.Busy = true;
@@ -63,7 +63,7 @@ public sealed class SessionContainerStoreCommitYieldsSpec : StoreSpecBase
     [Fact]
     public async Task A_commit_yields_again_only_while_its_yields_have_taken_less_time_than_the_last_commit()
     {
-        var container = NewYieldingContainer(StoreSettings);
+        var container = NewContainer(commitYield: _pool);
         var session = await CommitTaking(container, TimeSpan.FromMilliseconds(10));
         var caller = CreateTestProbe();
         _pool.Busy = true;
@@ -77,11 +77,32 @@ public sealed class SessionContainerStoreCommitYieldsSpec : StoreSpecBase
         Assert.Equal(2, Store.Commits.Count);
         Assert.False(_pool.HasYielded);
     }
+
+    [Fact]
+    public async Task A_create_that_waited_through_a_yield_and_whose_commit_failed_is_refused_and_publishes_nothing()
+    {
+        var container = NewContainer(commitYield: _pool);
+        await StoreStats(container);
+        var events = Events();
+        var caller = CreateTestProbe();
+
+        container.Tell(new OpenSession(), caller.Ref);
+        var yielded = await _pool.Yielded();
+        Store.Fault = new IOException("disk full");
+        _pool.Busy = false;
+        yielded.Release();
+
+        Assert.IsType<SessionStoreUnavailableException>(caller.ExpectMsg<Status.Failure>().Cause);
+        Assert.Empty(Store.Rows);
+        Assert.Empty(await PublishedSoFar(events, container));
+        Assert.Equal(0, (await Ask<SessionStats>(container, GetSessionStats.Instance)).Created);
+    }
+
     [Fact]
     public async Task With_nothing_queued_a_commit_starts_at_once()
     {
         _pool.Busy = false;
-        var container = NewYieldingContainer(StoreSettings);
+        var container = NewContainer(commitYield: _pool);
 
         var session = await OpenNew(container);
 
@@ -92,7 +113,7 @@ public sealed class SessionContainerStoreCommitYieldsSpec : StoreSpecBase
     [Fact]
     public async Task With_commit_yields_0_a_commit_starts_at_once_however_busy_the_pool()
     {
-        var container = NewYieldingContainer(StoreSettings with { CommitYields = 0 });
+        var container = NewContainer(storeSettings: StoreSettings with { CommitYields = 0 }, commitYield: _pool);
 
         var session = await OpenNew(container);
 
@@ -121,15 +142,6 @@ public sealed class SessionContainerStoreCommitYieldsSpec : StoreSpecBase
         Clock.Advance(took);
         Store.ReleaseCommits();
     }
-
-    private IActorRef NewYieldingContainer(SessionStoreSettings storeSettings) =>
-        Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(Settings())
-        {
-            TimeProvider = Clock,
-            Store = Store,
-            StoreSettings = storeSettings,
-            CommitYield = _pool,
-        }));
 
     /// <summary>A thread pool that has work queued while <see cref="Busy"/>, and whose yields come back only when a spec releases them.</summary>
     private sealed class HeldYields : CommitYield

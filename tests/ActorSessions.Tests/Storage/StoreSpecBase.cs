@@ -48,8 +48,14 @@ public abstract class StoreSpecBase : Akka.TestKit.Xunit2.TestKit
         return change is null ? settings : change(settings);
     }
 
-    protected IActorRef NewContainer(SessionSettings? settings = null, SessionStoreSettings? storeSettings = null) =>
-        Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(settings ?? Settings()) { TimeProvider = Clock, Store = Store, StoreSettings = storeSettings ?? StoreSettings }));
+    private protected IActorRef NewContainer(SessionSettings? settings = null, SessionStoreSettings? storeSettings = null, CommitYield? commitYield = null) =>
+        Sys.ActorOf(SessionContainer.Props(new SessionContainerOptions(settings ?? Settings())
+        {
+            TimeProvider = Clock,
+            Store = Store,
+            StoreSettings = storeSettings ?? StoreSettings,
+            CommitYield = commitYield,
+        }));
 
     /// <summary>A new container whose recovery has begun reading the store's rows and is held there until <c>Store.ReleaseLoads()</c>.</summary>
     protected async Task<IActorRef> NewContainerStillLoading(SessionSettings? settings = null, SessionStoreSettings? storeSettings = null)
